@@ -1,0 +1,89 @@
+import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { ThrottlerModule } from '@nestjs/throttler';
+import type { Request } from 'express';
+import { LoggerModule } from 'nestjs-pino';
+import { Clock, SystemClock } from './common/clock/clock';
+import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
+import { loggerParams } from './common/http/logging';
+import { RateLimitGuard } from './common/http/rate-limit.guard';
+import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
+import { IdempotencyModule } from './common/idempotency/idempotency.module';
+import { AppConfig } from './config/app-config';
+import { AppConfigModule } from './config/config.module';
+import { DatabaseModule, DatabaseTargetModule } from './database/database.module';
+import { AdminModule } from './modules/admin/admin.module';
+import { AuthGuard } from './modules/auth/auth.guard';
+import { AuthModule } from './modules/auth/auth.module';
+import { CarriersModule } from './modules/carriers/carriers.module';
+import { HealthModule } from './modules/health/health.module';
+import { HttpMetricsMiddleware } from './modules/metrics/http-metrics.middleware';
+import { MetricsController } from './modules/metrics/metrics.controller';
+import { MetricsModule } from './modules/metrics/metrics.module';
+import { RetailersModule } from './modules/retailers/retailers.module';
+import { ShipmentsModule } from './modules/shipments/shipments.module';
+import { TrackingModule } from './modules/tracking/tracking.module';
+import { WorkerModule } from './modules/worker/worker.module';
+
+@Module({})
+class HttpMetricsWiring implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
+  }
+}
+
+/** The api role: everything that answers HTTP, with auth, rate limits, idempotency and the error filter. */
+function apiModule(config: AppConfig): DynamicModule {
+  return {
+    module: HttpMetricsWiring,
+    imports: [
+      ThrottlerModule.forRoot({
+        throttlers: [
+          {
+            name: 'default',
+            ttl: 60_000,
+            limit: (context) =>
+              context.switchToHttp().getRequest<Request>().principal
+                ? config.rateLimit.perKeyPerMinute
+                : config.rateLimit.publicPerIpPerMinute,
+          },
+        ],
+      }),
+      AuthModule,
+      IdempotencyModule,
+      HealthModule,
+      RetailersModule,
+      CarriersModule,
+      ShipmentsModule,
+      TrackingModule,
+      AdminModule,
+    ],
+    controllers: [MetricsController],
+    providers: [
+      // Guards run in this order: who is calling, then how often.
+      { provide: APP_GUARD, useExisting: AuthGuard },
+      { provide: APP_GUARD, useClass: RateLimitGuard },
+      { provide: APP_INTERCEPTOR, useExisting: IdempotencyInterceptor },
+      { provide: APP_FILTER, useClass: AllExceptionsFilter },
+    ],
+  };
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, clock: Clock = new SystemClock()): DynamicModule {
+    const roles = config.role === 'all' ? ['api', 'worker'] : [config.role];
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config, clock),
+        LoggerModule.forRoot(loggerParams(config)),
+        DatabaseTargetModule,
+        DatabaseModule,
+        MetricsModule,
+        ...(roles.includes('api') ? [apiModule(config)] : []),
+        ...(roles.includes('worker') ? [WorkerModule] : []),
+      ],
+    };
+  }
+}

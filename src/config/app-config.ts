@@ -1,0 +1,80 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+
+export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
+export type ProcessRole = (typeof PROCESS_ROLES)[number];
+
+const toBool = ({ value }: { value: unknown }) =>
+  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
+const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
+
+/** The raw environment, validated. Only `loadAppConfig` reads `process.env`. */
+class EnvironmentSchema {
+  @IsIn(['development', 'production', 'test']) NODE_ENV: 'development' | 'production' | 'test' = 'development';
+  @IsIn(PROCESS_ROLES) PASSAGE_ROLE: ProcessRole = 'all';
+  @Transform(toInt) @IsInt() @Min(0) @Max(65535) PORT = 3000;
+  @IsString() HOST = '0.0.0.0';
+  @Transform(emptyToUndefined) @IsOptional() @IsString() DATABASE_URL?: string;
+  @Transform(toInt) @IsInt() @Min(1) @Max(200) DATABASE_POOL_MAX = 16;
+  @IsString() PASSAGE_DATA_DIR = '.passage';
+  @Transform(toInt) @IsInt() @Min(1) @Max(64) EMBEDDED_MAX_CONNECTIONS = 8;
+  @Transform(toBool) @IsBoolean() MIGRATIONS_RUN = true;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() ADMIN_TOKEN?: string;
+  @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_BASE_URL = 'http://localhost:3000';
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
+  @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE = 6000;
+  @Transform(toInt) @IsInt() @Min(1) PUBLIC_RATE_LIMIT_PER_MINUTE = 120;
+  @Transform(toInt) @IsInt() @Min(1) @Max(720) IDEMPOTENCY_TTL_HOURS = 24;
+  @Transform(toBool) @IsBoolean() SEED_DEMO = true;
+}
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  role: ProcessRole;
+  http: { port: number; host: string; publicBaseUrl: string };
+  database: {
+    /** Unset means: start the embedded PostgreSQL (PGlite) under `dataDir`. */
+    url?: string;
+    poolMax: number;
+    dataDir: string;
+    embeddedMaxConnections: number;
+    migrationsRun: boolean;
+  };
+  auth: { adminToken?: string };
+  rateLimit: { perKeyPerMinute: number; publicPerIpPerMinute: number };
+  idempotency: { ttlHours: number };
+  logLevel: string;
+  seedDemo: boolean;
+}
+
+export class ConfigValidationError extends Error {}
+
+export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: { role?: ProcessRole } = {}): AppConfig {
+  const parsed = plainToInstance(EnvironmentSchema, { ...env }, { exposeDefaultValues: true });
+  const errors = validateSync(parsed, { whitelist: false, skipMissingProperties: false });
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  - ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return {
+    env: parsed.NODE_ENV,
+    role: overrides.role ?? parsed.PASSAGE_ROLE,
+    http: { port: parsed.PORT, host: parsed.HOST, publicBaseUrl: parsed.PUBLIC_BASE_URL.replace(/\/$/, '') },
+    database: {
+      url: parsed.DATABASE_URL,
+      poolMax: parsed.DATABASE_POOL_MAX,
+      dataDir: parsed.PASSAGE_DATA_DIR,
+      embeddedMaxConnections: parsed.EMBEDDED_MAX_CONNECTIONS,
+      migrationsRun: parsed.MIGRATIONS_RUN,
+    },
+    auth: { adminToken: parsed.ADMIN_TOKEN },
+    rateLimit: { perKeyPerMinute: parsed.RATE_LIMIT_PER_MINUTE, publicPerIpPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE },
+    idempotency: { ttlHours: parsed.IDEMPOTENCY_TTL_HOURS },
+    logLevel: parsed.LOG_LEVEL,
+    seedDemo: parsed.SEED_DEMO,
+  };
+}
+
+/** Injection token for the typed configuration. */
+export const APP_CONFIG = Symbol('APP_CONFIG');

@@ -1,0 +1,31 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Request } from 'express';
+import { CommonErrors } from '../../common/errors/app-error';
+import { ApiKeyService } from './api-key.service';
+import { AUTH_KINDS, PrincipalKind } from './principal';
+
+/** Resolves `Authorization: Bearer <key>` to a principal and checks the route allows its kind. */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly keys: ApiKeyService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const kinds = this.reflector.getAllAndOverride<PrincipalKind[] | undefined>(AUTH_KINDS, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!kinds) return true;
+    const request = context.switchToHttp().getRequest<Request>();
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
+    if (!match) throw CommonErrors.unauthenticated();
+    const principal = await this.keys.authenticate(match[1]);
+    if (!principal) throw CommonErrors.unauthenticated();
+    if (!kinds.includes(principal.kind)) throw CommonErrors.forbidden(`This endpoint needs a ${kinds.join(' or ')} key.`);
+    request.principal = principal;
+    return true;
+  }
+}

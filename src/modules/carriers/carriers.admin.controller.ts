@@ -1,0 +1,73 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { CommonErrors } from '../../common/errors/app-error';
+import { ApiErrors } from '../../common/http/error-responses.decorator';
+import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
+import { ApiKeyService } from '../auth/api-key.service';
+import { ApiKeyResponseDto, CreateApiKeyDto, IssuedApiKeyResponseDto, toApiKeyResponse } from '../auth/dto/api-key.dto';
+import { Auth } from '../auth/principal';
+import { CarrierResponseDto, CreateCarrierDto, toCarrierResponse } from './carriers.dto';
+import { CarriersService } from './carriers.service';
+
+@ApiTags('admin: carriers')
+@ApiBearerAuth('admin')
+@Auth('admin')
+@Controller('v1/admin/carriers')
+export class CarriersAdminController {
+  constructor(
+    private readonly carriers: CarriersService,
+    private readonly keys: ApiKeyService,
+  ) {}
+
+  @Post()
+  @ApiOperation({ summary: 'Register a carrier or hub integration' })
+  @ApiCreatedResponse({ type: CarrierResponseDto })
+  @ApiErrors(400, 401, 403, 409, 422)
+  async create(@Body() dto: CreateCarrierDto): Promise<CarrierResponseDto> {
+    return toCarrierResponse(await this.carriers.create(dto));
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'List carriers' })
+  @ApiOkResponse({ type: [CarrierResponseDto] })
+  @ApiErrors(401, 403)
+  async list(): Promise<CarrierResponseDto[]> {
+    return (await this.carriers.list()).map(toCarrierResponse);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'Get a carrier' })
+  @ApiOkResponse({ type: CarrierResponseDto })
+  @ApiErrors(400, 401, 403, 404)
+  async get(@Param('id', UuidParamPipe) id: string): Promise<CarrierResponseDto> {
+    return toCarrierResponse(await this.carriers.get(id));
+  }
+
+  @Post(':id/api-keys')
+  @ApiOperation({ summary: 'Issue a carrier API key, which may post scans for any shipment (returned once)' })
+  @ApiCreatedResponse({ type: IssuedApiKeyResponseDto })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  async issueKey(@Param('id', UuidParamPipe) id: string, @Body() dto: CreateApiKeyDto): Promise<IssuedApiKeyResponseDto> {
+    await this.carriers.get(id);
+    const { entity, secret } = await this.keys.issueCarrierKey(id, dto.name);
+    return { ...toApiKeyResponse(entity), key: secret };
+  }
+
+  @Get(':id/api-keys')
+  @ApiOperation({ summary: "List a carrier's API keys" })
+  @ApiOkResponse({ type: [ApiKeyResponseDto] })
+  @ApiErrors(400, 401, 403, 404)
+  async listKeys(@Param('id', UuidParamPipe) id: string): Promise<ApiKeyResponseDto[]> {
+    await this.carriers.get(id);
+    return (await this.keys.listKeys({ carrierId: id })).map(toApiKeyResponse);
+  }
+
+  @Delete(':id/api-keys/:keyId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Revoke a carrier API key, effective at once' })
+  @ApiNoContentResponse()
+  @ApiErrors(400, 401, 403, 404)
+  async revokeKey(@Param('id', UuidParamPipe) id: string, @Param('keyId', UuidParamPipe) keyId: string): Promise<void> {
+    if (!(await this.keys.revoke(keyId, { carrierId: id }))) throw CommonErrors.notFound('API key');
+  }
+}

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CarrierEntity } from './carrier.entity';
+import { CarriersAdminController } from './carriers.admin.controller';
+import { CarriersService } from './carriers.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([CarrierEntity])],
+  controllers: [CarriersAdminController],
+  providers: [CarriersService],
+})
+export class CarriersModule {}

@@ -1,0 +1,210 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { Clock } from '../../common/clock/clock';
+import { MetricsService } from '../metrics/metrics.service';
+import { EventCode, JourneyStatus, notableEventType, STATUS_EVENT_TYPE, STATUS_RANK } from './journey';
+import { decideShipmentJourney, needsReplay } from './journey-decision';
+import {
+  eventKey,
+  HistoryRow,
+  JourneyEventRow,
+  JourneyRepository,
+  NewEventRow,
+  ShipmentUpdateRow,
+} from './journey.repository';
+
+/** One event to apply to a shipment already resolved and authorised by the caller. */
+export interface JourneyEventDraft {
+  shipmentId: string;
+  source: string;
+  externalEventId: string;
+  code: EventCode;
+  originalCode: string;
+  reason: string | null;
+  occurredAt: Date;
+  location: object;
+  description: string | null;
+  raw: unknown;
+}
+
+export type JourneyEventResult =
+  | { result: 'applied' | 'recorded'; late: boolean; status: JourneyStatus; statusBefore: JourneyStatus }
+  | { result: 'duplicate' }
+  | { result: 'unknown_shipment' };
+
+class RetryableConflict extends Error {}
+const MAX_ATTEMPTS = 8;
+
+/**
+ * Applies events to shipments: ingest → transition → outbox, in one transaction per batch.
+ *
+ * Shipments are locked in id order, duplicates are dropped by the (source, event id) key, the pure
+ * decision runs, and then the guarded update, the status history and the journey-event outbox rows are
+ * written together. Nothing is written unless all of it is.
+ */
+@Injectable()
+export class JourneyService {
+  private readonly logger = new Logger(JourneyService.name);
+
+  constructor(
+    private readonly db: DataSource,
+    private readonly repository: JourneyRepository,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async apply(drafts: JourneyEventDraft[]): Promise<JourneyEventResult[]> {
+    if (drafts.length === 0) return [];
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => this.applyInTransaction(tx, drafts));
+      } catch (error) {
+        if (!(error instanceof RetryableConflict || isSerializationFailure(error)) || attempt >= MAX_ATTEMPTS) throw error;
+        this.logger.debug({ attempt }, 'journey transition conflict; retrying');
+      }
+    }
+  }
+
+  private async applyInTransaction(tx: EntityManager, drafts: JourneyEventDraft[]): Promise<JourneyEventResult[]> {
+    const now = this.clock.now();
+    const shipmentIds = [...new Set(drafts.map((d) => d.shipmentId))];
+    const shipments = new Map((await this.repository.lockShipments(tx, shipmentIds)).map((s) => [s.id, s]));
+    const existing = await this.repository.findExistingEventKeys(
+      tx,
+      drafts.map((d) => d.source),
+      drafts.map((d) => d.externalEventId),
+    );
+
+    const results = new Map<JourneyEventDraft, JourneyEventResult>();
+    const fresh = new Map<string, (JourneyEventDraft & { key: string; draft: JourneyEventDraft })[]>();
+    const seenInBatch = new Set<string>();
+    for (const draft of drafts) {
+      const key = eventKey(draft.source, draft.externalEventId);
+      if (!shipments.has(draft.shipmentId)) results.set(draft, { result: 'unknown_shipment' });
+      else if (existing.has(key) || seenInBatch.has(key)) results.set(draft, { result: 'duplicate' });
+      else {
+        seenInBatch.add(key);
+        const list = fresh.get(draft.shipmentId) ?? [];
+        list.push({ ...draft, key, draft });
+        fresh.set(draft.shipmentId, list);
+      }
+    }
+
+    const replayIds = [...fresh.entries()]
+      .filter(([id, events]) => needsReplay(this.state(shipments.get(id)!), events))
+      .map(([id]) => id);
+    const histories = new Map<string, { code: EventCode; occurredAt: Date; key: string }[]>();
+    if (replayIds.length > 0) {
+      for (const row of await this.repository.loadHistory(tx, replayIds)) {
+        const list = histories.get(row.shipment_id) ?? [];
+        list.push({ code: row.code, occurredAt: new Date(row.occurred_at), key: eventKey(row.source, row.external_event_id) });
+        histories.set(row.shipment_id, list);
+      }
+    }
+
+    const eventRows: NewEventRow[] = [];
+    const updates: ShipmentUpdateRow[] = [];
+    const history: HistoryRow[] = [];
+    const outbox: (JourneyEventRow & { eventKey: string })[] = [];
+
+    for (const [shipmentId, events] of fresh) {
+      const shipment = shipments.get(shipmentId)!;
+      const decision = decideShipmentJourney(this.state(shipment), events, histories.get(shipmentId) ?? []);
+      for (const d of decision.events) {
+        const { key: _key, draft, ...row } = d.event;
+        eventRows.push({
+          ...row,
+          retailerId: shipment.retailer_id,
+          outcome: d.applied ? 'applied' : 'recorded',
+          late: d.late,
+          statusBefore: d.statusBefore,
+          statusAfter: d.statusAfter,
+        });
+        results.set(draft, {
+          result: d.applied ? 'applied' : 'recorded',
+          late: d.late,
+          status: d.statusAfter,
+          statusBefore: d.statusBefore,
+        });
+        const notable = notableEventType(d.event.code);
+        if (notable) outbox.push(this.journeyEvent(shipment, notable, d.event, d.statusBefore, d.statusAfter));
+      }
+      for (const t of decision.transitions) {
+        history.push({
+          shipmentId,
+          retailerId: shipment.retailer_id,
+          fromStatus: t.from,
+          toStatus: t.to,
+          eventKey: t.event.key,
+          cause: 'event',
+          occurredAt: t.event.occurredAt,
+        });
+        outbox.push(this.journeyEvent(shipment, STATUS_EVENT_TYPE[t.to], t.event, t.from, t.to));
+        this.metrics.transitions.inc({ to: t.to });
+      }
+      const lastOccurred = Math.max(...events.map((e) => e.occurredAt.getTime()));
+      const changedBy = decision.statusChangedBy;
+      updates.push({
+        id: shipmentId,
+        fromStatus: shipment.status,
+        status: decision.status,
+        rank: STATUS_RANK[decision.status],
+        statusChangedAt: changedBy ? changedBy.occurredAt : null,
+        lastEventOccurredAt: new Date(lastOccurred),
+        deliveredAt: decision.status === 'delivered' && changedBy ? changedBy.occurredAt : null,
+        returnRequestedAt: decision.status === 'return_requested' && changedBy ? changedBy.occurredAt : null,
+      });
+    }
+
+    const inserted = await this.repository.insertEvents(tx, eventRows);
+    // A concurrent request inserted one of these events after our duplicate check: start again.
+    if (inserted.size !== eventRows.length) throw new RetryableConflict(`inserted ${inserted.size} of ${eventRows.length} events`);
+    const updated = await this.repository.updateShipments(tx, updates, now);
+    if (updated !== updates.length) throw new RetryableConflict(`guarded update matched ${updated} of ${updates.length} shipments`);
+    await this.repository.insertHistory(tx, history, inserted);
+    await this.repository.insertJourneyEvents(
+      tx,
+      outbox.map(({ eventKey: key, ...row }) => ({ ...row, payload: { ...row.payload, trackingEventId: inserted.get(key) ?? null } })),
+    );
+    return drafts.map((d) => results.get(d)!);
+  }
+
+  private state(shipment: { status: JourneyStatus; last_event_occurred_at: Date | null }) {
+    return {
+      status: shipment.status,
+      lastEventOccurredAt: shipment.last_event_occurred_at ? new Date(shipment.last_event_occurred_at) : null,
+    };
+  }
+
+  private journeyEvent(
+    shipment: { id: string; retailer_id: string; tracking_number: string },
+    type: string,
+    event: JourneyEventDraft & { key: string },
+    from: JourneyStatus,
+    to: JourneyStatus,
+  ): JourneyEventRow & { eventKey: string } {
+    return {
+      shipmentId: shipment.id,
+      retailerId: shipment.retailer_id,
+      type,
+      occurredAt: event.occurredAt,
+      eventKey: event.key,
+      payload: {
+        shipmentId: shipment.id,
+        retailerId: shipment.retailer_id,
+        trackingNumber: shipment.tracking_number,
+        from,
+        to,
+        code: event.code,
+        reason: event.reason,
+        source: event.source,
+        occurredAt: event.occurredAt.toISOString(),
+      },
+    };
+  }
+}
+
+function isSerializationFailure(error: unknown): boolean {
+  const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
+  return code === '40001' || code === '40P01';
+}

@@ -1,0 +1,191 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { Clock } from '../../common/clock/clock';
+import { CommonErrors, ErrorDetail } from '../../common/errors/app-error';
+import { MetricsService } from '../metrics/metrics.service';
+import { RetailersService } from '../retailers/retailers.service';
+import { CreateShipmentDto } from './dto/create-shipment.dto';
+import { ShipmentListResponseDto, ShipmentResponseDto, TimelineResponseDto } from './dto/shipment-response.dto';
+import { EventCode, JourneyStatus, STATUS_RANK } from './journey';
+import { JourneyService } from './journey.service';
+import { ShipmentRepository } from './shipment.repository';
+import { ShipmentEntity } from './shipment.entity';
+import { toShipmentResponse, toTimelineEvent } from './shipment.mapper';
+import { ShipmentErrors } from './shipments.errors';
+import { generateTrackingNumber } from './tracking-number';
+
+/** The source of events that Passage itself records on a retailer's behalf (cancel, return request). */
+export const PASSAGE_SOURCE = 'passage';
+
+export interface ListShipmentsInput {
+  status?: JourneyStatus;
+  reference?: string;
+  updatedSince?: Date;
+  cursor?: string;
+  limit: number;
+}
+
+@Injectable()
+export class ShipmentsService {
+  constructor(
+    private readonly db: DataSource,
+    private readonly shipments: ShipmentRepository,
+    private readonly journey: JourneyService,
+    private readonly retailers: RetailersService,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async book(retailerId: string, dto: CreateShipmentDto): Promise<ShipmentResponseDto> {
+    assertReachable(dto);
+    const now = this.clock.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const shipment = await this.db.transaction(async (tx) => {
+          const saved = await this.shipments.insert(tx, {
+            retailerId,
+            reference: dto.reference,
+            trackingNumber: generateTrackingNumber(),
+            service: dto.service,
+            incoterm: dto.incoterm,
+            status: 'booked',
+            statusRank: STATUS_RANK.booked,
+            statusChangedAt: now,
+            lastEventOccurredAt: null,
+            origin: dto.origin,
+            destinationCountry: dto.consignee.address.country,
+            destinationCity: dto.consignee.address.city,
+            consignee: dto.consignee,
+            consigneePostcodeKey: dto.consignee.address.postcode ? postcodeKey(dto.consignee.address.postcode) : null,
+            items: dto.items,
+            notify: dto.notify,
+            metadata: dto.metadata ?? {},
+            createdAt: now,
+            updatedAt: now,
+          });
+          await this.shipments.recordBooking(tx, saved);
+          return saved;
+        });
+        this.metrics.shipmentsBooked.inc();
+        return this.toResponse(shipment);
+      } catch (error) {
+        const constraint = uniqueViolation(error);
+        if (constraint?.includes('reference')) throw ShipmentErrors.referenceTaken(dto.reference);
+        if (constraint?.includes('tracking_number') && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  async get(retailerId: string, id: string): Promise<ShipmentResponseDto> {
+    return this.toResponse(await this.find(retailerId, id));
+  }
+
+  async list(retailerId: string, input: ListShipmentsInput): Promise<ShipmentListResponseDto> {
+    const rows = await this.shipments.list({
+      retailerId,
+      status: input.status,
+      reference: input.reference,
+      updatedSince: input.updatedSince,
+      after: input.cursor ? decodeCursor(input.cursor) : undefined,
+      limit: input.limit + 1,
+    });
+    const page = rows.slice(0, input.limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map((s) => this.toResponse(s)),
+      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+    };
+  }
+
+  async timeline(retailerId: string, id: string): Promise<TimelineResponseDto> {
+    const shipment = await this.find(retailerId, id);
+    const events = await this.shipments.timeline(shipment.id);
+    return { status: shipment.status, events: events.map(toTimelineEvent) };
+  }
+
+  async cancel(retailerId: string, id: string): Promise<ShipmentResponseDto> {
+    const shipment = await this.find(retailerId, id);
+    if (shipment.status === 'cancelled') return this.toResponse(shipment);
+    const [result] = await this.journey.apply([this.passageEvent(shipment, 'CANCELLED')]);
+    if (result.result !== 'applied') throw ShipmentErrors.notCancellable(shipment.status);
+    return this.get(retailerId, id);
+  }
+
+  /** Opens the return leg: only once delivered, within the retailer's return window. */
+  async openReturn(retailerId: string, id: string): Promise<{ returnReference: string; shipment: ShipmentResponseDto }> {
+    const shipment = await this.find(retailerId, id);
+    if (shipment.returnReference) throw ShipmentErrors.returnAlreadyOpen();
+    if (shipment.status !== 'delivered' || !shipment.deliveredAt) throw ShipmentErrors.notDelivered(shipment.status);
+    const retailer = await this.retailers.get(retailerId);
+    const closesAt = shipment.deliveredAt.getTime() + retailer.returnWindowDays * 86_400_000;
+    if (this.clock.now().getTime() > closesAt) throw ShipmentErrors.returnWindowClosed(retailer.returnWindowDays);
+
+    const [result] = await this.journey.apply([this.passageEvent(shipment, 'RETURN_REQUESTED')]);
+    // Lost a race with another return request (or a carrier scan): report what the shipment is now.
+    if (result.result !== 'applied') throw ShipmentErrors.returnAlreadyOpen();
+    const updated = await this.find(retailerId, id);
+    return { returnReference: updated.returnReference!, shipment: this.toResponse(updated) };
+  }
+
+  private passageEvent(shipment: ShipmentEntity, code: EventCode) {
+    return {
+      shipmentId: shipment.id,
+      source: PASSAGE_SOURCE,
+      externalEventId: randomUUID(),
+      code,
+      originalCode: code,
+      reason: null,
+      occurredAt: this.clock.now(),
+      location: { country: code === 'CANCELLED' ? shipment.origin.country : shipment.destinationCountry },
+      description: code === 'CANCELLED' ? 'Cancelled by the retailer' : 'Return requested by the retailer',
+      raw: null,
+    };
+  }
+
+  private async find(retailerId: string, id: string): Promise<ShipmentEntity> {
+    const shipment = await this.shipments.findForRetailer(retailerId, id);
+    if (!shipment) throw ShipmentErrors.notFound();
+    return shipment;
+  }
+
+  private toResponse(s: ShipmentEntity): ShipmentResponseDto {
+    return toShipmentResponse(s, this.config.http.publicBaseUrl);
+  }
+}
+
+/** A consignee who asked for a channel must be reachable on it. */
+function assertReachable(dto: CreateShipmentDto): void {
+  const details: ErrorDetail[] = [];
+  if (dto.notify.email && !dto.consignee.email) details.push({ field: 'consignee.email', issue: 'is required when notify.email is true' });
+  if (dto.notify.sms && !dto.consignee.phone) details.push({ field: 'consignee.phone', issue: 'is required when notify.sms is true' });
+  if (details.length > 0) throw CommonErrors.validation(details);
+}
+
+export function postcodeKey(postcode: string): string {
+  return postcode.replace(/[\s-]/g, '').toUpperCase();
+}
+
+function uniqueViolation(error: unknown): string | undefined {
+  if (!(error instanceof QueryFailedError)) return undefined;
+  const driver = error.driverError as { code?: string; constraint?: string };
+  return driver.code === '23505' ? (driver.constraint ?? '') : undefined;
+}
+
+function encodeCursor(s: ShipmentEntity): string {
+  return Buffer.from(JSON.stringify([s.createdAt.toISOString(), s.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+  try {
+    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    const date = new Date(createdAt);
+    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return { createdAt: date, id };
+  } catch {
+    throw ShipmentErrors.invalidCursor();
+  }
+}

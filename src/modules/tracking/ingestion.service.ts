@@ -1,0 +1,133 @@
+import { Injectable } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Clock } from '../../common/clock/clock';
+import { toErrorDetails } from '../../common/http/validation';
+import { Principal } from '../auth/principal';
+import { MetricsService } from '../metrics/metrics.service';
+import { canonicalEventCode, EVENT_DEFINITIONS } from '../shipments/journey';
+import { JourneyEventDraft, JourneyService } from '../shipments/journey.service';
+import { isValidTrackingNumber, normalizeTrackingNumber } from '../shipments/tracking-number';
+import {
+  TrackingEventBatchResponseDto,
+  TrackingEventItemDto,
+  TrackingEventResultDto,
+  TrackingEventResultKind,
+  TRACKING_EVENT_RESULTS,
+} from './dto/tracking-event.dto';
+import { TrackingRepository } from './tracking.repository';
+
+/** Events may not claim to have happened further ahead than this (carrier clocks drift, but not by days). */
+const MAX_FUTURE_MS = 24 * 3_600_000;
+
+type Invalid = { kind: 'invalid'; errors: { code: string; field: string; issue: string }[] };
+type Parsed = { kind: 'ok'; item: TrackingEventItemDto; trackingNumber: string; draft: Omit<JourneyEventDraft, 'shipmentId'> };
+
+/**
+ * Carrier scan ingestion: validate each item on its own, resolve tracking numbers within what the
+ * caller may touch, and hand the rest to the journey in one transaction.
+ */
+@Injectable()
+export class IngestionService {
+  constructor(
+    private readonly journey: JourneyService,
+    private readonly tracking: TrackingRepository,
+    private readonly clock: Clock,
+    private readonly metrics: MetricsService,
+  ) {}
+
+  async ingest(principal: Principal, items: Record<string, unknown>[]): Promise<TrackingEventBatchResponseDto> {
+    const source = sourceOf(principal);
+    const parsed = items.map((raw) => this.parse(raw, source));
+    const wanted = [...new Set(parsed.flatMap((p) => (p.kind === 'ok' ? [p.trackingNumber] : [])))];
+    const shipments = await this.tracking.resolveTrackingNumbers(
+      wanted,
+      principal.kind === 'retailer' ? principal.retailerId : undefined,
+    );
+
+    const drafts: JourneyEventDraft[] = [];
+    const draftIndex = new Map<number, number>();
+    parsed.forEach((p, index) => {
+      if (p.kind !== 'ok') return;
+      const shipmentId = shipments.get(p.trackingNumber);
+      if (!shipmentId) return;
+      draftIndex.set(index, drafts.length);
+      drafts.push({ ...p.draft, shipmentId });
+    });
+    const applied = await this.journey.apply(drafts);
+
+    const results: TrackingEventResultDto[] = parsed.map((p, index) => {
+      const eventId = typeof items[index]?.eventId === 'string' ? (items[index].eventId as string) : undefined;
+      if (p.kind === 'invalid') return { index, eventId, result: 'invalid', errors: p.errors };
+      const at = draftIndex.get(index);
+      const outcome = at === undefined ? undefined : applied[at];
+      if (!outcome || outcome.result === 'unknown_shipment') return { index, eventId, result: 'unknown_tracking_number' };
+      if (outcome.result === 'duplicate') return { index, eventId, result: 'duplicate' };
+      return { index, eventId, result: outcome.result, status: outcome.status, late: outcome.late };
+    });
+    const summary = Object.fromEntries(TRACKING_EVENT_RESULTS.map((r) => [r, 0])) as Record<TrackingEventResultKind, number>;
+    for (const r of results) summary[r.result]++;
+    for (const [result, count] of Object.entries(summary)) if (count > 0) this.metrics.trackingEvents.inc({ result }, count);
+    return { results, summary };
+  }
+
+  private parse(raw: Record<string, unknown>, source: string): Parsed | Invalid {
+    const item = plainToInstance(TrackingEventItemDto, raw);
+    const errors = validateSync(item, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: false } });
+    if (errors.length > 0) {
+      return { kind: 'invalid', errors: toErrorDetails(errors).map((d) => ({ code: 'VALIDATION_FAILED', ...d })) };
+    }
+    const trackingNumber = normalizeTrackingNumber(item.trackingNumber);
+    if (!isValidTrackingNumber(trackingNumber)) {
+      return invalid('TRACKING_NUMBER_INVALID', 'trackingNumber', 'is not a Passage tracking number (its check character does not match)');
+    }
+    const code = canonicalEventCode(item.code);
+    if (!code) return invalid('UNKNOWN_EVENT_CODE', 'code', 'is neither a canonical event code nor a known UPU EMSEVT code');
+    const reasons = EVENT_DEFINITIONS[code].reasons;
+    const reason = item.reason?.trim().toUpperCase() || null;
+    if (reason && !reasons.includes(reason)) {
+      return invalid(
+        'UNKNOWN_EVENT_REASON',
+        'reason',
+        reasons.length ? `must be one of ${reasons.join(', ')} for ${code}` : `is not accepted for ${code}`,
+      );
+    }
+    const occurredAt = new Date(item.occurredAt);
+    if (Number.isNaN(occurredAt.getTime())) return invalid('VALIDATION_FAILED', 'occurredAt', 'is not a real date-time');
+    if (occurredAt.getTime() > this.clock.now().getTime() + MAX_FUTURE_MS) {
+      return invalid('EVENT_IN_FUTURE', 'occurredAt', 'is more than 24 hours in the future');
+    }
+    return {
+      kind: 'ok',
+      item,
+      trackingNumber,
+      draft: {
+        source,
+        externalEventId: item.eventId,
+        code,
+        originalCode: item.code.trim().toUpperCase(),
+        reason,
+        occurredAt,
+        location: { country: item.location.country, city: item.location.city, facility: item.location.facility },
+        description: item.description ?? null,
+        raw: raw,
+      },
+    };
+  }
+}
+
+function invalid(code: string, field: string, issue: string): Invalid {
+  return { kind: 'invalid', errors: [{ code, field, issue }] };
+}
+
+/** The namespace of a caller's event ids: a carrier's code, or the retailer posting its own scans. */
+export function sourceOf(principal: Principal): string {
+  switch (principal.kind) {
+    case 'carrier':
+      return principal.carrierCode;
+    case 'retailer':
+      return `retailer:${principal.retailerId}`;
+    case 'admin':
+      return 'admin';
+  }
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { timingSafeEqual } from 'node:crypto';
+import { AppError } from '../../common/errors/app-error';
+import { postcodeKey } from '../shipments/shipments.service';
+import { isValidTrackingNumber, normalizeTrackingNumber } from '../shipments/tracking-number';
+import { PublicTrackingDto } from './dto/public-tracking.dto';
+import { TrackingRepository } from './tracking.repository';
+
+export const TrackingErrors = {
+  invalidNumber: () =>
+    new AppError('TRACKING_NUMBER_INVALID', 404, 'This is not a valid tracking number; please check it for typos.', [
+      { field: 'trackingNumber', issue: 'its check character does not match' },
+    ]),
+  notFound: () => new AppError('TRACKING_NUMBER_NOT_FOUND', 404, 'No shipment has this tracking number.'),
+};
+
+/** The consignee-facing view: no personal data unless the caller knows the delivery postcode. */
+@Injectable()
+export class PublicTrackingService {
+  constructor(private readonly tracking: TrackingRepository) {}
+
+  async track(rawTrackingNumber: string, postcode?: string): Promise<PublicTrackingDto> {
+    const trackingNumber = normalizeTrackingNumber(rawTrackingNumber);
+    if (!isValidTrackingNumber(trackingNumber)) throw TrackingErrors.invalidNumber();
+    const row = await this.tracking.findPublic(trackingNumber);
+    if (!row) throw TrackingErrors.notFound();
+    const view: PublicTrackingDto = {
+      trackingNumber: row.tracking_number,
+      status: row.status,
+      statusChangedAt: new Date(row.status_changed_at).toISOString(),
+      estimatedDelivery:
+        row.estimated_delivery_from && row.estimated_delivery_to
+          ? { from: new Date(row.estimated_delivery_from).toISOString(), to: new Date(row.estimated_delivery_to).toISOString() }
+          : null,
+      deliveredAt: row.delivered_at ? new Date(row.delivered_at).toISOString() : null,
+      destination: { country: row.destination_country, city: row.destination_city },
+      milestones: row.events.map((e) => ({
+        code: e.code,
+        reason: e.reason,
+        status: e.status_after,
+        occurredAt: new Date(e.occurred_at).toISOString(),
+        location: { country: e.location.country, city: e.location.city },
+        description: e.description,
+      })),
+    };
+    if (postcode && row.consignee_postcode_key && samePostcode(postcode, row.consignee_postcode_key)) {
+      view.consignee = { name: row.consignee.name, address: row.consignee.address };
+    }
+    return view;
+  }
+}
+
+function samePostcode(given: string, stored: string): boolean {
+  const a = Buffer.from(postcodeKey(given));
+  const b = Buffer.from(stored);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
