@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import type { App } from 'supertest/types';
+import { admin } from '../utils/test-app';
+
+export interface TestRetailer {
+  id: string;
+  key: string;
+}
+export interface TestCarrier {
+  id: string;
+  code: string;
+  key: string;
+}
+
+export async function createRetailer(http: App, body: { name?: string; returnWindowDays?: number } = {}): Promise<TestRetailer> {
+  const retailer = await admin(http).post('/v1/admin/retailers', { name: body.name ?? `Retailer ${randomUUID().slice(0, 8)}`, ...body });
+  if (retailer.status !== 201) throw new Error(`retailer: ${retailer.status} ${JSON.stringify(retailer.body)}`);
+  const key = await admin(http).post(`/v1/admin/retailers/${retailer.body.id}/api-keys`, { name: 'test' });
+  if (key.status !== 201) throw new Error(`retailer key: ${key.status} ${JSON.stringify(key.body)}`);
+  return { id: retailer.body.id, key: key.body.key };
+}
+
+export async function createCarrier(http: App): Promise<TestCarrier> {
+  const code = `c-${randomUUID().slice(0, 12)}`;
+  const carrier = await admin(http).post('/v1/admin/carriers', { code, name: `Carrier ${code}` });
+  if (carrier.status !== 201) throw new Error(`carrier: ${carrier.status} ${JSON.stringify(carrier.body)}`);
+  const key = await admin(http).post(`/v1/admin/carriers/${carrier.body.id}/api-keys`, {});
+  return { id: carrier.body.id, code, key: key.body.key };
+}
+
+/** A valid booking body for a UK → DE parcel; override any part. */
+export function bookingBody(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    reference: `ORDER-${randomUUID()}`,
+    service: 'standard',
+    incoterm: 'DAP',
+    origin: { country: 'GB', city: 'London', postcode: 'SW1A 1AA' },
+    consignee: {
+      name: 'Erika Mustermann',
+      email: 'erika@example.com',
+      phone: '+4915123456789',
+      locale: 'de-DE',
+      address: { lines: ['Invalidenstraße 116'], city: 'Berlin', postcode: '10115', country: 'DE' },
+    },
+    items: [
+      { description: 'Cotton T-shirt', hsCode: '610910', quantity: 2, unitValue: 1999, currency: 'EUR', originCountry: 'PT', weightGrams: 250 },
+    ],
+    notify: { email: true, sms: true },
+    metadata: { channel: 'web' },
+    ...overrides,
+  };
+}
+
+export async function bookShipment(http: App, retailer: TestRetailer, overrides: Record<string, unknown> = {}) {
+  const res = await request(http).post('/v1/shipments').set('Authorization', `Bearer ${retailer.key}`).send(bookingBody(overrides));
+  if (res.status !== 201) throw new Error(`booking: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body as { id: string; trackingNumber: string; reference: string; status: string };
+}
+
+let counter = 0;
+/** A scan item for POST /v1/tracking-events. */
+export function scan(trackingNumber: string, code: string, occurredAt: string, extra: Record<string, unknown> = {}) {
+  counter += 1;
+  return { trackingNumber, eventId: `evt-${randomUUID()}-${counter}`, code, occurredAt, location: { country: 'DE', city: 'Berlin' }, ...extra };
+}
+
+export function postScans(http: App, key: string, events: object[]) {
+  return request(http).post('/v1/tracking-events').set('Authorization', `Bearer ${key}`).send({ events });
+}
