@@ -21,7 +21,8 @@ class EnvironmentSchema {
   @Transform(toInt) @IsInt() @Min(1) @Max(64) EMBEDDED_MAX_CONNECTIONS = 8;
   @Transform(toBool) @IsBoolean() MIGRATIONS_RUN = true;
   @Transform(emptyToUndefined) @IsOptional() @IsString() ADMIN_TOKEN?: string;
-  @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_BASE_URL = 'http://localhost:3000';
+  /** Externally visible base for links; defaults to http://localhost:PORT. */
+  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) PUBLIC_BASE_URL?: string;
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE = 6000;
   @Transform(toInt) @IsInt() @Min(1) PUBLIC_RATE_LIMIT_PER_MINUTE = 120;
@@ -60,7 +61,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
   return {
     env: parsed.NODE_ENV,
     role: overrides.role ?? parsed.PASSAGE_ROLE,
-    http: { port: parsed.PORT, host: parsed.HOST, publicBaseUrl: parsed.PUBLIC_BASE_URL.replace(/\/$/, '') },
+    http: { port: parsed.PORT, host: parsed.HOST, publicBaseUrl: (parsed.PUBLIC_BASE_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/$/, '') },
     database: {
       url: parsed.DATABASE_URL,
       poolMax: parsed.DATABASE_POOL_MAX,

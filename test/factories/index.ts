@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import type { App } from 'supertest/types';
+import { generateTrackingNumber } from '../../src/modules/shipments/tracking-number';
 import { admin } from '../utils/test-app';
 
 export interface TestRetailer {
@@ -67,4 +68,31 @@ export function scan(trackingNumber: string, code: string, occurredAt: string, e
 
 export function postScans(http: App, key: string, events: object[]) {
   return request(http).post('/v1/tracking-events').set('Authorization', `Bearer ${key}`).send({ events });
+}
+
+/** Authenticated supertest calls for one key (retailer, carrier or admin). */
+export function as(http: App, key: string) {
+  const auth = { Authorization: `Bearer ${key}` };
+  return {
+    get: (path: string) => request(http).get(path).set(auth),
+    post: (path: string, body?: object) => (body === undefined ? request(http).post(path).set(auth) : request(http).post(path).set(auth).send(body)),
+    patch: (path: string, body: object) => request(http).patch(path).set(auth).send(body),
+    delete: (path: string) => request(http).delete(path).set(auth),
+  };
+}
+
+/** A well-formed tracking number (valid check character) that no shipment has. */
+export function unusedTrackingNumber(): string {
+  return generateTrackingNumber();
+}
+
+/** The same tracking number with its check character changed, so that it no longer validates. */
+export function withWrongCheckCharacter(trackingNumber: string): string {
+  const last = trackingNumber.slice(-1);
+  return trackingNumber.slice(0, -1) + (last === '0' ? '1' : '0');
+}
+
+/** ISO instant `minutes` after `base`. */
+export function at(base: Date, minutes: number): string {
+  return new Date(base.getTime() + minutes * 60_000).toISOString();
 }
