@@ -1,6 +1,7 @@
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
 import { ENTITIES } from './entities';
+import { SafeTypeOrmLogger } from './typeorm-logger';
 
 /** One definition of how Passage talks to PostgreSQL, shared by the app, the CLI and the tests. */
 export function dataSourceOptions(options: { url: string; poolMax: number; migrationsRun?: boolean }): DataSourceOptions {
@@ -13,7 +14,9 @@ export function dataSourceOptions(options: { url: string; poolMax: number; migra
     migrationsTransactionMode: 'each',
     synchronize: false,
     installExtensions: false,
-    logging: ['error', 'migration'],
+    logging: ['error', 'warn', 'migration'],
+    logger: new SafeTypeOrmLogger(),
+    maxQueryExecutionTime: 1000,
     extra: { max: options.poolMax, connectionTimeoutMillis: 10_000 },
   };
 }

@@ -8,7 +8,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { RetailersService } from '../retailers/retailers.service';
 import { CreateShipmentDto } from './dto/create-shipment.dto';
 import { ShipmentListResponseDto, ShipmentResponseDto, TimelineResponseDto } from './dto/shipment-response.dto';
-import { EventCode, JourneyStatus, STATUS_RANK } from './journey';
+import { EventCode, JourneyStatus, nextStatus, STATUS_RANK } from './journey';
 import { JourneyService } from './journey.service';
 import { ShipmentRepository } from './shipment.repository';
 import { ShipmentEntity } from './shipment.entity';
@@ -110,6 +110,8 @@ export class ShipmentsService {
   async cancel(retailerId: string, id: string): Promise<ShipmentResponseDto> {
     const shipment = await this.find(retailerId, id);
     if (shipment.status === 'cancelled') return this.toResponse(shipment);
+    // Refuse before writing: a refused cancel must not leave a CANCELLED event on the (public) timeline.
+    if (nextStatus(shipment.status, 'CANCELLED').kind !== 'move') throw ShipmentErrors.notCancellable(shipment.status);
     const [result] = await this.journey.apply([this.passageEvent(shipment, 'CANCELLED')]);
     if (result.result !== 'applied') throw ShipmentErrors.notCancellable(shipment.status);
     return this.get(retailerId, id);
