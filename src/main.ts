@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module';
@@ -12,6 +13,8 @@ async function main(): Promise<void> {
   if (roleArg && !(PROCESS_ROLES as readonly string[]).includes(roleArg)) {
     throw new ConfigValidationError(`--role must be one of ${PROCESS_ROLES.join(', ')}`);
   }
+  // A local .env, when present, fills in what the environment does not set.
+  if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadAppConfig(process.env, { role: roleArg as ProcessRole | undefined });
 
   if (config.role === 'worker') {
@@ -41,7 +44,8 @@ function printBanner(baseUrl: string, role: string, credentials: FirstRunCredent
   }
   for (const note of credentials.notes) lines.push(`  ${note}`);
   lines.push('');
-  console.log(lines.join('\n'));
+  // After the start-up log lines (pino writes asynchronously), so the credentials are the last thing on screen.
+  setTimeout(() => console.log(lines.join('\n')), 250);
 }
 
 main().catch((error: unknown) => {
