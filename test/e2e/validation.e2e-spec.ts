@@ -84,6 +84,10 @@ const BOOKING_CASES: Case[] = [
   booking('notify missing', 'notify', undefined),
   booking('a locale that is not BCP 47', 'consignee.locale', 'not a locale!'),
   booking('a locale given as a number', 'consignee.locale', 7),
+  // PostgreSQL cannot store U+0000 in text or jsonb: it must be a 400, not a database error.
+  booking('a NUL character in the reference', 'reference', 'ORDER\u00001'),
+  booking('a NUL character in a metadata value', 'metadata', { note: 'a\u0000b' }, 'metadata.note'),
+  booking('a NUL character in an address line', 'consignee.address.lines', ['Invalidenstraße\u0000116'], 'consignee.address.lines.0'),
   {
     name: 'notify.sms true without a phone',
     method: 'post',
@@ -151,6 +155,7 @@ const QUERY_AND_PATH_CASES: Case[] = [
   { name: 'a cursor given twice', method: 'get', path: '/v1/shipments?cursor=a&cursor=b', code: 'VALIDATION_FAILED', field: 'cursor' },
   { name: 'an unknown status filter', method: 'get', path: '/v1/shipments?status=shipped', code: 'VALIDATION_FAILED', field: 'status' },
   { name: 'updatedSince that is not a date', method: 'get', path: '/v1/shipments?updatedSince=last-week', code: 'VALIDATION_FAILED', field: 'updatedSince' },
+  { name: 'a NUL character in the reference filter', method: 'get', path: '/v1/shipments?reference=a%00b', code: 'VALIDATION_FAILED', field: 'reference' },
   { name: 'an unknown query parameter', method: 'get', path: '/v1/shipments?sort=asc', code: 'VALIDATION_FAILED', field: 'sort' },
 ];
 
@@ -160,6 +165,15 @@ const BATCH_CASES: Case[] = [
   { name: 'events given as an object', method: 'post', path: '/v1/tracking-events', key: 'carrier', body: { events: { a: 1 } }, code: 'VALIDATION_FAILED', field: 'events' },
   { name: 'events that are not objects', method: 'post', path: '/v1/tracking-events', key: 'carrier', body: { events: [1, 'two'] }, code: 'VALIDATION_FAILED', field: 'events' },
   { name: 'a batch with an unknown field', method: 'post', path: '/v1/tracking-events', key: 'carrier', body: { events: [{}], carrier: 'x' }, code: 'VALIDATION_FAILED', field: 'carrier' },
+  {
+    name: 'a NUL character in an event id',
+    method: 'post',
+    path: '/v1/tracking-events',
+    key: 'carrier',
+    body: { events: [{ eventId: 'evt\u00001', code: 'COLLECTED' }] },
+    code: 'VALIDATION_FAILED',
+    field: 'events.0.eventId',
+  },
   { name: 'a malformed batch', method: 'post', path: '/v1/tracking-events', key: 'carrier', body: '{"events": [', contentType: 'application/json', code: 'MALFORMED_JSON' },
 ];
 
@@ -262,19 +276,15 @@ describe('request validation', () => {
       ['null metadata', retailerPost(bookingWith('metadata', null))],
       ['a null address line', retailerPost(bookingWith('consignee.address.lines', [null]))],
       ['a null item', retailerPost(bookingWith('items.0', null))],
-      ['a NUL character in the reference', retailerPost(bookingWith('reference', 'A\u0000B'))],
-      ['a NUL character in a metadata value', retailerPost(bookingWith('metadata', { note: 'a\u0000b' }))],
       ['a NUL character in the consignee name', retailerPost(bookingWith('consignee.name', 'Erika\u0000'))],
       ['a huge unit value', retailerPost(bookingWith('items.0.unitValue', 1e300))],
       ['a badly encoded path', as(t.http, validator.key).get('/v1/shipments/%E0%A4%A')],
       ['limit given twice', as(t.http, validator.key).get('/v1/shipments?limit=1&limit=2')],
       ['a year 99999 updatedSince', as(t.http, validator.key).get('/v1/shipments?updatedSince=99999-01-01')],
       ['an operator object as reference', as(t.http, validator.key).get('/v1/shipments?reference[$ne]=x')],
-      ['a NUL character in the reference filter', as(t.http, validator.key).get('/v1/shipments?reference=a%00b')],
       ['a null event', scans([null])],
       ['an impossible calendar date', scans([scan(target.trackingNumber, 'COLLECTED', '2026-02-30T10:00:00Z')])],
       ['raw given as an array', scans([{ ...scan(target.trackingNumber, 'COLLECTED', at(new Date(), -1)), raw: [1, 2] }])],
-      ['a NUL character in an event id', scans([{ ...scan(target.trackingNumber, 'COLLECTED', at(new Date(), -1)), eventId: 'a\u0000b' }])],
       ['a NUL character in an event description', scans([{ ...scan(target.trackingNumber, 'COLLECTED', at(new Date(), -1)), description: 'a\u0000b' }])],
       ['a NUL character in a tracking path', request(t.http).get('/v1/track/%00')],
       ['a 5000-character tracking number', request(t.http).get(`/v1/track/${'A'.repeat(5000)}`)],

@@ -15,6 +15,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     return req.principal ? principalKey(req.principal) : `ip:${req.ip ?? 'unknown'}`;
   }
 
+  /** One budget per key (or IP) across all routes; the default key would also include the route's handler. */
+  protected override generateKey(_: ExecutionContext, tracker: string, throttlerName: string): string {
+    return `${throttlerName}:${tracker}`;
+  }
+
   protected override async throwThrottlingException(_: ExecutionContext, detail: ThrottlerLimitDetail): Promise<void> {
     throw CommonErrors.rateLimited(Math.max(1, Math.ceil(detail.timeToBlockExpire)));
   }

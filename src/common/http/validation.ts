@@ -1,4 +1,4 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { CommonErrors, ErrorDetail } from '../errors/app-error';
 
 /** Flattens class-validator's tree into field-level details with dotted paths (`items.0.hsCode`). */
@@ -16,8 +16,32 @@ function rewrite(issue: string, error: ValidationError): string {
   return issue;
 }
 
+/** PostgreSQL `text` and `jsonb` cannot hold U+0000, so it is a field error here rather than a 500 from the database. */
+export function findNulCharacters(value: unknown, path = ''): ErrorDetail[] {
+  const issue = 'must not contain the NUL character (U+0000)';
+  if (typeof value === 'string') return value.includes('\u0000') ? [{ field: path || 'body', issue }] : [];
+  if (value === null || typeof value !== 'object') return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const field = path ? `${path}.${key}` : key;
+    return key.includes('\u0000') ? [{ field, issue }] : findNulCharacters(child, field);
+  });
+}
+
+const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object]);
+
+class AppValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // DTO classes only (bodies and query objects), the inputs that reach the database as given.
+    if (metadata.type !== 'custom' && metadata.metatype && !PRIMITIVES.has(metadata.metatype)) {
+      const details = findNulCharacters(value, metadata.data ?? '');
+      if (details.length > 0) throw CommonErrors.validation(details);
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new AppValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: true,

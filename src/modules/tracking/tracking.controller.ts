@@ -20,6 +20,7 @@ export class TrackingController {
   @HttpCode(200)
   @Auth('carrier', 'retailer')
   @ApiBearerAuth('carrier')
+  @ApiBearerAuth('retailer')
   @IdempotencyKeyHeader()
   @ApiOperation({
     summary: 'Push carrier scans (1–1000 per request)',
