@@ -32,7 +32,8 @@ const PRIMITIVES = new Set<unknown>([String, Number, Boolean, Array, Object]);
 class AppValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     // DTO classes only (bodies and query objects), the inputs that reach the database as given.
-    if (metadata.type !== 'custom' && metadata.metatype && !PRIMITIVES.has(metadata.metatype)) {
+    const itemWise = (metadata.metatype as { validatesItemsItself?: boolean } | undefined)?.validatesItemsItself;
+    if (metadata.type !== 'custom' && metadata.metatype && !PRIMITIVES.has(metadata.metatype) && !itemWise) {
       const details = findNulCharacters(value, metadata.data ?? '');
       if (details.length > 0) throw CommonErrors.validation(details);
     }

@@ -25,14 +25,23 @@ export interface JourneyEventDraft {
   location: object;
   description: string | null;
   raw: unknown;
+  /** Write nothing unless this event moves the status (a retailer's cancel or return request). */
+  requireMove?: boolean;
 }
 
 export type JourneyEventResult =
   | { result: 'applied' | 'recorded'; late: boolean; status: JourneyStatus; statusBefore: JourneyStatus }
   | { result: 'duplicate' }
-  | { result: 'unknown_shipment' };
+  | { result: 'unknown_shipment' }
+  /** A `requireMove` event that would not move the shipment: the whole call was rolled back. */
+  | { result: 'rejected'; status: JourneyStatus };
 
 class RetryableConflict extends Error {}
+class MoveRefused extends Error {
+  constructor(readonly status: JourneyStatus) {
+    super('event would not move the shipment');
+  }
+}
 const MAX_ATTEMPTS = 8;
 
 /**
@@ -59,6 +68,7 @@ export class JourneyService {
       try {
         return await this.db.transaction((tx) => this.applyInTransaction(tx, drafts));
       } catch (error) {
+        if (error instanceof MoveRefused) return drafts.map(() => ({ result: 'rejected', status: error.status }));
         if (!(error instanceof RetryableConflict || isSerializationFailure(error)) || attempt >= MAX_ATTEMPTS) throw error;
         this.logger.debug({ attempt }, 'journey transition conflict; retrying');
       }
@@ -111,7 +121,9 @@ export class JourneyService {
       const shipment = shipments.get(shipmentId)!;
       const decision = decideShipmentJourney(this.state(shipment), events, histories.get(shipmentId) ?? []);
       for (const d of decision.events) {
-        const { key: _key, draft, ...row } = d.event;
+        const { key: _key, draft, requireMove, ...row } = d.event;
+        // Decided under the row lock, so a concurrent scan cannot slip between the check and the write.
+        if (requireMove && !d.applied) throw new MoveRefused(shipment.status);
         eventRows.push({
           ...row,
           retailerId: shipment.retailer_id,

@@ -8,7 +8,7 @@ import { MetricsService } from '../metrics/metrics.service';
 import { RetailersService } from '../retailers/retailers.service';
 import { CreateShipmentDto } from './dto/create-shipment.dto';
 import { ShipmentListResponseDto, ShipmentResponseDto, TimelineResponseDto } from './dto/shipment-response.dto';
-import { EventCode, JourneyStatus, nextStatus, STATUS_RANK } from './journey';
+import { EventCode, JourneyStatus, STATUS_RANK } from './journey';
 import { JourneyService } from './journey.service';
 import { ShipmentRepository } from './shipment.repository';
 import { ShipmentEntity } from './shipment.entity';
@@ -110,10 +110,12 @@ export class ShipmentsService {
   async cancel(retailerId: string, id: string): Promise<ShipmentResponseDto> {
     const shipment = await this.find(retailerId, id);
     if (shipment.status === 'cancelled') return this.toResponse(shipment);
-    // Refuse before writing: a refused cancel must not leave a CANCELLED event on the (public) timeline.
-    if (nextStatus(shipment.status, 'CANCELLED').kind !== 'move') throw ShipmentErrors.notCancellable(shipment.status);
+    // A refused cancel writes nothing: no CANCELLED event may appear on the (public) timeline.
     const [result] = await this.journey.apply([this.passageEvent(shipment, 'CANCELLED')]);
-    if (result.result !== 'applied') throw ShipmentErrors.notCancellable(shipment.status);
+    if (result.result === 'rejected') {
+      if (result.status === 'cancelled') return this.get(retailerId, id);
+      throw ShipmentErrors.notCancellable(result.status);
+    }
     return this.get(retailerId, id);
   }
 
@@ -127,8 +129,11 @@ export class ShipmentsService {
     if (this.clock.now().getTime() > closesAt) throw ShipmentErrors.returnWindowClosed(retailer.returnWindowDays);
 
     const [result] = await this.journey.apply([this.passageEvent(shipment, 'RETURN_REQUESTED')]);
-    // Lost a race with another return request (or a carrier scan): report what the shipment is now.
-    if (result.result !== 'applied') throw ShipmentErrors.returnAlreadyOpen();
+    // Lost a race with another return request or a carrier scan: say what the shipment is now.
+    if (result.result === 'rejected') {
+      if (STATUS_RANK[result.status] >= STATUS_RANK.return_requested) throw ShipmentErrors.returnAlreadyOpen();
+      throw ShipmentErrors.notDelivered(result.status);
+    }
     const updated = await this.find(retailerId, id);
     return { returnReference: updated.returnReference!, shipment: this.toResponse(updated) };
   }
@@ -145,6 +150,7 @@ export class ShipmentsService {
       location: { country: code === 'CANCELLED' ? shipment.origin.country : shipment.destinationCountry },
       description: code === 'CANCELLED' ? 'Cancelled by the retailer' : 'Return requested by the retailer',
       raw: null,
+      requireMove: true,
     };
   }
 

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Clock } from '../../common/clock/clock';
-import { toErrorDetails } from '../../common/http/validation';
+import { findNulCharacters, toErrorDetails } from '../../common/http/validation';
 import { Principal } from '../auth/principal';
 import { MetricsService } from '../metrics/metrics.service';
 import { canonicalEventCode, EVENT_DEFINITIONS } from '../shipments/journey';
@@ -63,6 +63,8 @@ export class IngestionService {
       const outcome = at === undefined ? undefined : applied[at];
       if (!outcome || outcome.result === 'unknown_shipment') return { index, eventId, result: 'unknown_tracking_number' };
       if (outcome.result === 'duplicate') return { index, eventId, result: 'duplicate' };
+      // Scans never set requireMove, so they are never rejected.
+      if (outcome.result === 'rejected') throw new Error('a scan was rejected as if it required a move');
       return { index, eventId, result: outcome.result, status: outcome.status, late: outcome.late };
     });
     const summary = Object.fromEntries(TRACKING_EVENT_RESULTS.map((r) => [r, 0])) as Record<TrackingEventResultKind, number>;
@@ -72,6 +74,8 @@ export class IngestionService {
   }
 
   private parse(raw: Record<string, unknown>, source: string): Parsed | Invalid {
+    const nul = findNulCharacters(raw);
+    if (nul.length > 0) return { kind: 'invalid', errors: nul.map((d) => ({ code: 'VALIDATION_FAILED', ...d })) };
     const item = plainToInstance(TrackingEventItemDto, raw);
     const errors = validateSync(item, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: false } });
     if (errors.length > 0) {

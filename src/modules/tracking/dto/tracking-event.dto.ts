@@ -52,6 +52,9 @@ export class TrackingEventItemDto {
 }
 
 export class TrackingEventBatchDto {
+  /** Items are validated one by one in the ingestion service, so that one bad item never fails the batch. */
+  static readonly validatesItemsItself = true;
+
   @ApiProperty({ type: [TrackingEventItemDto], minItems: 1, maxItems: 1000 })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(1000) @IsObject({ each: true, message: 'each event must be an object' })
   events: Record<string, unknown>[];

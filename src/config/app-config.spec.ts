@@ -1,0 +1,146 @@
+import { ConfigValidationError, loadAppConfig } from './app-config';
+
+const load = (env: Record<string, string>, overrides?: Parameters<typeof loadAppConfig>[1]) => loadAppConfig(env, overrides);
+
+function errorFor(env: Record<string, string>): ConfigValidationError {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigValidationError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${JSON.stringify(env)} to be rejected`);
+}
+
+describe('loadAppConfig', () => {
+  it('starts with working defaults from an empty environment', () => {
+    expect(load({})).toEqual({
+      env: 'development',
+      role: 'all',
+      http: { port: 3000, host: '0.0.0.0', publicBaseUrl: 'http://localhost:3000' },
+      database: { url: undefined, poolMax: 16, dataDir: '.passage', embeddedMaxConnections: 8, migrationsRun: true },
+      auth: { adminToken: undefined },
+      rateLimit: { perKeyPerMinute: 6000, publicPerIpPerMinute: 120 },
+      idempotency: { ttlHours: 24 },
+      logLevel: 'info',
+      seedDemo: true,
+    });
+  });
+
+  it('takes every value from the environment, converting numbers and booleans', () => {
+    const config = load({
+      NODE_ENV: 'production',
+      PASSAGE_ROLE: 'worker',
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      DATABASE_URL: 'postgres://passage@db:5432/passage',
+      DATABASE_POOL_MAX: '40',
+      PASSAGE_DATA_DIR: '/var/lib/passage',
+      EMBEDDED_MAX_CONNECTIONS: '4',
+      MIGRATIONS_RUN: 'false',
+      ADMIN_TOKEN: 'secret-admin-token',
+      PUBLIC_BASE_URL: 'https://track.example.com/',
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '100',
+      PUBLIC_RATE_LIMIT_PER_MINUTE: '10',
+      IDEMPOTENCY_TTL_HOURS: '48',
+      SEED_DEMO: '0',
+    });
+    expect(config).toEqual({
+      env: 'production',
+      role: 'worker',
+      http: { port: 8080, host: '127.0.0.1', publicBaseUrl: 'https://track.example.com' },
+      database: {
+        url: 'postgres://passage@db:5432/passage',
+        poolMax: 40,
+        dataDir: '/var/lib/passage',
+        embeddedMaxConnections: 4,
+        migrationsRun: false,
+      },
+      auth: { adminToken: 'secret-admin-token' },
+      rateLimit: { perKeyPerMinute: 100, publicPerIpPerMinute: 10 },
+      idempotency: { ttlHours: 48 },
+      logLevel: 'warn',
+      seedDemo: false,
+    });
+  });
+
+  it.each(['1', 'true', 'TRUE', 'yes', 'on'])('reads %j as true', (value) => {
+    expect(load({ SEED_DEMO: value, MIGRATIONS_RUN: value })).toMatchObject({ seedDemo: true, database: { migrationsRun: true } });
+  });
+
+  it('derives the public base URL from the port when it is not set', () => {
+    expect(load({ PORT: '4100' }).http.publicBaseUrl).toBe('http://localhost:4100');
+  });
+
+  it('treats an empty DATABASE_URL or ADMIN_TOKEN as unset', () => {
+    const config = load({ DATABASE_URL: '', ADMIN_TOKEN: '' });
+    expect(config.database.url).toBeUndefined();
+    expect(config.auth.adminToken).toBeUndefined();
+  });
+
+  it('lets the command line choose the role over the environment', () => {
+    expect(load({ PASSAGE_ROLE: 'worker' }, { role: 'api' }).role).toBe('api');
+  });
+
+  it('reads process.env when given no environment', () => {
+    expect(loadAppConfig().env).toBe('test');
+  });
+
+  describe('bad values', () => {
+    it('rejects an unknown role, naming the variable, the value and the choices', () => {
+      const error = errorFor({ PASSAGE_ROLE: 'x' });
+      expect(error.message).toMatch(/^Invalid configuration:/);
+      expect(error.message).toContain('PASSAGE_ROLE="x"');
+      expect(error.message).toContain('all, api, worker');
+    });
+
+    it('rejects a port that is not a number', () => {
+      const error = errorFor({ PORT: 'abc' });
+      expect(error).toBeInstanceOf(ConfigValidationError);
+      expect(error.message).toMatch(/PORT=.*PORT must be an integer number/);
+    });
+
+    it('lists every bad variable at once, one per line', () => {
+      const error = errorFor({ PORT: '70000', LOG_LEVEL: 'loud', IDEMPOTENCY_TTL_HOURS: '0', PUBLIC_BASE_URL: 'not a url' });
+      const lines = error.message.split('\n').slice(1);
+      expect(lines).toHaveLength(4);
+      expect(lines).toEqual(
+        expect.arrayContaining([
+          expect.stringContaining('PORT=70000: PORT must not be greater than 65535'),
+          expect.stringContaining('LOG_LEVEL="loud"'),
+          expect.stringContaining('IDEMPOTENCY_TTL_HOURS=0: IDEMPOTENCY_TTL_HOURS must not be less than 1'),
+          expect.stringContaining('PUBLIC_BASE_URL="not a url"'),
+        ]),
+      );
+    });
+
+    it.each([
+      ['NODE_ENV', 'staging'],
+      ['DATABASE_POOL_MAX', '0'],
+      ['DATABASE_POOL_MAX', '201'],
+      ['EMBEDDED_MAX_CONNECTIONS', '65'],
+      ['RATE_LIMIT_PER_MINUTE', '1.5'],
+      ['IDEMPOTENCY_TTL_HOURS', '721'],
+    ])('rejects %s=%s', (name, value) => {
+      expect(errorFor({ [name]: value }).message).toContain(`${name}=`);
+    });
+
+    /*
+     * Known bugs (see the report), pinned so they flip when fixed: the message shows the converted value
+     * (PORT=null) instead of what was set; an empty numeric variable is an error instead of the default;
+     * and a misspelt boolean silently reads as false.
+     */
+    it.failing('quotes the value as it was set when a number does not parse', () => {
+      expect(errorFor({ PORT: 'abc' }).message).toContain('PORT="abc"');
+    });
+
+    it.failing('falls back to the default for an empty numeric variable, as for an unset one', () => {
+      expect(load({ PORT: '' }).http.port).toBe(3000);
+    });
+
+    it.failing('rejects a boolean it does not recognise instead of reading it as false', () => {
+      expect(() => load({ MIGRATIONS_RUN: 'ture' })).toThrow(ConfigValidationError);
+    });
+  });
+});
