@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { timingSafeEqual } from 'node:crypto';
 import { AppError } from '../../common/errors/app-error';
 import { postcodeKey } from '../shipments/shipments.service';
+import { canonicalEventCode, EVENT_DEFINITIONS, isJourneyStatus, JourneyStatus } from '../shipments/journey';
 import { isValidTrackingNumber, normalizeTrackingNumber } from '../shipments/tracking-number';
 import { PublicTrackingDto } from './dto/public-tracking.dto';
 import { TrackingRepository } from './tracking.repository';
@@ -37,7 +38,7 @@ export class PublicTrackingService {
       milestones: row.events.map((e) => ({
         code: e.code,
         reason: e.reason,
-        status: e.status_after,
+        status: milestoneStatus(e.code, e.status_before),
         occurredAt: new Date(e.occurred_at).toISOString(),
         location: { country: e.location.country, city: e.location.city },
         description: e.description,
@@ -54,4 +55,16 @@ function samePostcode(given: string, stored: string): boolean {
   const a = Buffer.from(postcodeKey(given));
   const b = Buffer.from(stored);
   return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * What a milestone stands for on its own (a hub scan means "in transit"), not the status after it arrived:
+ * a late scan must not read as "delivered" in the middle of the timeline. Null for events that mark no status.
+ */
+export function milestoneStatus(code: string, statusBefore: string): JourneyStatus | null {
+  const canonical = canonicalEventCode(code);
+  if (!canonical) return null;
+  const target = EVENT_DEFINITIONS[canonical].target;
+  if (typeof target === 'function') return isJourneyStatus(statusBefore) ? target(statusBefore) : null;
+  return target;
 }

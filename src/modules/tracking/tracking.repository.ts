@@ -13,7 +13,7 @@ export interface PublicShipmentRow {
   estimated_delivery_from: Date | null;
   estimated_delivery_to: Date | null;
   delivered_at: Date | null;
-  events: { code: string; reason: string | null; occurred_at: string; location: { country: string; city?: string; facility?: string }; description: string | null; status_after: string; outcome: string }[];
+  events: { code: string; reason: string | null; occurred_at: string; location: { country: string; city?: string; facility?: string }; description: string | null; status_before: string; status_after: string; outcome: string }[];
 }
 
 @Injectable()
@@ -38,7 +38,7 @@ export class TrackingRepository {
       `SELECT s.id, s.tracking_number, s.status, s.status_changed_at, s.destination_country, s.destination_city,
               s.consignee_postcode_key, s.consignee, s.estimated_delivery_from, s.estimated_delivery_to, s.delivered_at,
               COALESCE((SELECT json_agg(json_build_object('code', e.code, 'reason', e.reason, 'occurred_at', e.occurred_at,
-                                   'location', e.location, 'description', e.description, 'status_after', e.status_after,
+                                   'location', e.location, 'description', e.description, 'status_before', e.status_before, 'status_after', e.status_after,
                                    'outcome', e.outcome) ORDER BY e.occurred_at, e.id)
                           FROM tracking_events e WHERE e.shipment_id = s.id), '[]'::json) AS events
          FROM shipments s WHERE s.tracking_number = $1`,

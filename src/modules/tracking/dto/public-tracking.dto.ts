@@ -9,7 +9,8 @@ export class PublicLocationDto {
 export class PublicMilestoneDto {
   @ApiProperty({ example: 'CUSTOMS_HELD' }) code: string;
   @ApiPropertyOptional({ nullable: true, example: 'DUTIES_DUE' }) reason: string | null;
-  @ApiProperty({ enum: JOURNEY_STATUSES, description: 'The status after this event' }) status: string;
+  @ApiPropertyOptional({ enum: JOURNEY_STATUSES, nullable: true, description: 'The status this milestone stands for; null for events that mark none (e.g. DELAYED)' })
+  status: string | null;
   @ApiProperty() occurredAt: string;
   @ApiProperty({ type: PublicLocationDto }) location: PublicLocationDto;
   @ApiPropertyOptional({ nullable: true }) description: string | null;
