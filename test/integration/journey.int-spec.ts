@@ -1,0 +1,311 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { EventCode, replayJourney, STATUS_EVENT_TYPE } from '../../src/modules/shipments/journey';
+import { JourneyRepository } from '../../src/modules/shipments/journey.repository';
+import { JourneyEventDraft, JourneyService } from '../../src/modules/shipments/journey.service';
+import { bookShipment, createCarrier, createRetailer, postScans, scan, TestCarrier, TestRetailer } from '../factories';
+import { isEmbedded } from '../utils/database';
+import { journeyTableCounts, shipmentRows } from '../utils/journey-rows';
+import { createTestApp, TestApp } from '../utils/test-app';
+
+const T0 = Date.UTC(2026, 10, 20, 8, 0);
+const minute = (m: number) => new Date(T0 + m * 60_000).toISOString();
+
+/** A cross-border journey with a duties hold resolved by clearance, two failed attempts and a pickup point. */
+const JOURNEY: [EventCode, number][] = [
+  ['COLLECTED', 0],
+  ['HUB_SCAN', 30],
+  ['DEPARTED_ORIGIN', 60],
+  ['EXPORT_CLEARED', 90],
+  ['ARRIVED_DESTINATION', 300],
+  ['CUSTOMS_PRESENTED', 310],
+  ['CUSTOMS_HELD', 320],
+  ['DUTIES_PAID', 400],
+  ['CUSTOMS_CLEARED', 420],
+  ['ARRIVED_DELIVERY_OFFICE', 480],
+  ['DELAYED', 490],
+  ['OUT_FOR_DELIVERY', 500],
+  ['DELIVERY_ATTEMPTED', 560],
+  ['OUT_FOR_DELIVERY', 1900],
+  ['DELIVERY_ATTEMPTED', 1960],
+  ['AVAILABLE_FOR_PICKUP', 1960],
+  ['HUB_SCAN', 2000],
+  ['DAMAGED', 2100],
+  ['DELIVERED', 3000],
+  ['HUB_SCAN', 3100],
+];
+
+function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const expectedFinal = (journey: [EventCode, number][]) =>
+  replayJourney(journey.map(([code, m], i) => ({ code, occurredAt: new Date(minute(m)), key: String(i) }))).status;
+
+/** Every status-history row starts where the previous one ended, from the booking onwards. */
+function expectChained(history: { from_status: string | null; to_status: string; cause: string }[], finalStatus: string) {
+  expect(history[0]).toMatchObject({ from_status: null, to_status: 'booked', cause: 'booking' });
+  for (let i = 1; i < history.length; i++) expect(history[i].from_status).toBe(history[i - 1].to_status);
+  expect(history[history.length - 1].to_status).toBe(finalStatus);
+}
+
+/*
+ * pglite-socket interleaves extended-protocol messages of concurrent connections outside transactions
+ * (electric-sql/pglite#1046): concurrent HTTP requests then fail with 22P02/26000 in the auth lookup, or
+ * read wrong rows. Racing whole requests is therefore a real-PostgreSQL test; the service-level races
+ * below (every query inside a transaction) run on both.
+ */
+const itOnRealPostgres = isEmbedded() ? it.skip : it;
+
+describe('journey transitions against PostgreSQL', () => {
+  let t: TestApp;
+  let db: DataSource;
+  let journey: JourneyService;
+  let retailer: TestRetailer;
+  let carrier: TestCarrier;
+
+  beforeAll(async () => {
+    t = await createTestApp();
+    db = t.app.get(DataSource);
+    journey = t.app.get(JourneyService);
+    retailer = await createRetailer(t.http);
+    carrier = await createCarrier(t.http);
+  });
+  afterAll(() => t.close());
+
+  const draft = (shipmentId: string, code: EventCode, at: number, extra: Partial<JourneyEventDraft> = {}): JourneyEventDraft => ({
+    shipmentId,
+    source: carrier.code,
+    externalEventId: randomUUID(),
+    code,
+    originalCode: code,
+    reason: null,
+    occurredAt: new Date(minute(at)),
+    location: { country: 'DE' },
+    description: null,
+    raw: null,
+    ...extra,
+  });
+
+  describe('guarded transitions under concurrency', () => {
+    itOnRealPostgres('leaves a consistent status and a chained history when 20 scan requests for one shipment race', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const responses = await Promise.all(
+        JOURNEY.map(([code, m]) => postScans(t.http, carrier.key, [scan(shipment.trackingNumber, code, minute(m))])),
+      );
+      for (const res of responses) {
+        expect(res.status).toBe(200);
+        expect(['applied', 'recorded']).toContain(res.body.results[0].result);
+      }
+
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.status).toBe(expectedFinal(JOURNEY));
+      expect(rows.status).toBe('delivered');
+      expect(rows.events).toHaveLength(JOURNEY.length);
+      expect(rows.lastEventOccurredAt?.toISOString()).toBe(minute(3100));
+      expectChained(rows.history, rows.status);
+
+      // One status journey event per transition (and the booking), each naming the status it reached.
+      const statusTypes = new Set(Object.values(STATUS_EVENT_TYPE));
+      const statusEvents = rows.journeyEvents.filter((e) => statusTypes.has(e.type));
+      expect(statusEvents.map((e) => e.type)).toEqual(rows.history.map((h) => STATUS_EVENT_TYPE[h.to_status as keyof typeof STATUS_EVENT_TYPE]));
+      expect(statusEvents.slice(1).map((e) => [e.payload.from, e.payload.to])).toEqual(rows.history.slice(1).map((h) => [h.from_status, h.to_status]));
+    });
+
+    it('applies an event once when 20 JourneyService calls deliver the same scan at the same time', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const same = draft(shipment.id, 'COLLECTED', 0);
+      const results = await Promise.all(Array.from({ length: 20 }, () => journey.apply([{ ...same }])));
+      const outcomes = results.map(([r]) => r.result).sort();
+      expect(outcomes.filter((o) => o === 'applied')).toHaveLength(1);
+      expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(19);
+
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.status).toBe('collected');
+      expect(rows.events).toHaveLength(1);
+      expect(rows.history.map((h) => h.to_status)).toEqual(['booked', 'collected']);
+      expect(rows.journeyEvents.map((e) => e.type)).toEqual(['shipment.booked', 'shipment.collected']);
+    });
+
+    it('keeps every status-history row chained when 20 JourneyService calls with different events race', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const results = await Promise.all(JOURNEY.map(([code, m]) => journey.apply([draft(shipment.id, code, m)])));
+      expect(results.map(([r]) => r.result).every((r) => r === 'applied' || r === 'recorded')).toBe(true);
+
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.status).toBe('delivered');
+      expectChained(rows.history, 'delivered');
+      expect(rows.events.filter((e) => e.outcome === 'applied').length).toBeLessThanOrEqual(rows.history.length - 1);
+      // Each event-caused history row points at the event that caused it.
+      for (const h of rows.history.slice(1)) expect(h).toMatchObject({ cause: 'event', tracking_event_id: expect.any(String) });
+    });
+  });
+
+  describe('ingestion idempotency', () => {
+    it('answers duplicate to a re-posted (source, eventId) and writes nothing', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const item = scan(shipment.trackingNumber, 'COLLECTED', minute(0));
+      const first = await postScans(t.http, carrier.key, [item]);
+      expect(first.body.results[0]).toMatchObject({ result: 'applied', status: 'collected' });
+      const before = await journeyTableCounts(db, shipment.id);
+
+      // Same id, even with a different code and time: the id is what identifies the event.
+      const again = await postScans(t.http, carrier.key, [item, { ...item, code: 'DELIVERED', occurredAt: minute(50) }]);
+      expect(again.status).toBe(200);
+      expect(again.body.results.map((r: { result: string }) => r.result)).toEqual(['duplicate', 'duplicate']);
+      expect(again.body.summary).toMatchObject({ duplicate: 2, applied: 0, recorded: 0 });
+      await expect(journeyTableCounts(db, shipment.id)).resolves.toEqual(before);
+      await expect(shipmentRows(db, shipment.id)).resolves.toMatchObject({ status: 'collected' });
+    });
+
+    it('treats the same eventId from another carrier as a different event', async () => {
+      const other = await createCarrier(t.http);
+      const shipment = await bookShipment(t.http, retailer);
+      const item = scan(shipment.trackingNumber, 'COLLECTED', minute(0));
+      await expect(postScans(t.http, carrier.key, [item])).resolves.toMatchObject({ body: { results: [{ result: 'applied' }] } });
+      const res = await postScans(t.http, other.key, [{ ...item, code: 'HUB_SCAN', occurredAt: minute(10) }]);
+      expect(res.body.results[0]).toMatchObject({ result: 'applied', status: 'in_transit' });
+
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.events.map((e) => [e.source, e.external_event_id])).toEqual([
+        [carrier.code, item.eventId],
+        [other.code, item.eventId],
+      ]);
+    });
+
+    it('drops a repeat of an event inside one batch', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const item = scan(shipment.trackingNumber, 'COLLECTED', minute(0));
+      const res = await postScans(t.http, carrier.key, [item, item]);
+      expect(res.body.results.map((r: { result: string }) => r.result)).toEqual(['applied', 'duplicate']);
+      await expect(journeyTableCounts(db, shipment.id)).resolves.toMatchObject({ tracking_events: 1, history: 2 });
+    });
+  });
+
+  describe('out-of-order arrival', () => {
+    it('ends in the same status for the same set of events posted in different orders and batches', async () => {
+      const random = prng(424242);
+      const finals: string[] = [];
+      const shipments = await Promise.all(Array.from({ length: 4 }, () => bookShipment(t.http, retailer)));
+      for (const [n, shipment] of shipments.entries()) {
+        const items = JOURNEY.map(([code, m]) => scan(shipment.trackingNumber, code, minute(m)));
+        if (n === 0) items.reverse();
+        else if (n > 1) {
+          for (let i = items.length - 1; i > 0; i--) {
+            const j = Math.floor(random() * (i + 1));
+            [items[i], items[j]] = [items[j], items[i]];
+          }
+        }
+        // Shipment 1 gets everything in one batch, in order; the others get batches of 1 to 5.
+        for (let i = 0; i < items.length; ) {
+          const size = n === 1 ? items.length : 1 + Math.floor(random() * 5);
+          const res = await postScans(t.http, carrier.key, items.slice(i, i + size));
+          expect(res.status).toBe(200);
+          expect(res.body.summary.invalid).toBe(0);
+          i += size;
+        }
+        const rows = await shipmentRows(db, shipment.id);
+        expectChained(rows.history, rows.status);
+        expect(rows.events).toHaveLength(JOURNEY.length);
+        finals.push(rows.status);
+      }
+      expect(finals).toEqual(Array(4).fill(expectedFinal(JOURNEY)));
+    });
+
+    it('marks a scan that arrives after a newer one as late and does not move the status back', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      await postScans(t.http, carrier.key, [scan(shipment.trackingNumber, 'DELIVERED', minute(100))]);
+      const res = await postScans(t.http, carrier.key, [scan(shipment.trackingNumber, 'HUB_SCAN', minute(10))]);
+      expect(res.body.results[0]).toMatchObject({ result: 'recorded', status: 'delivered', late: true });
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.status).toBe('delivered');
+      expect(rows.events.map((e) => [e.code, e.outcome, e.late])).toEqual([
+        ['DELIVERED', 'applied', false],
+        ['HUB_SCAN', 'recorded', true],
+      ]);
+    });
+  });
+
+  describe('what is stored', () => {
+    it('stores the item exactly as the carrier sent it, its own raw payload included', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const item = scan(shipment.trackingNumber, 'emi', minute(5), {
+        reason: undefined,
+        description: 'Left with neighbour',
+        raw: { carrierStatus: 'DLV-07', signature: { name: 'K. Nachbar', image: null }, scans: [1, 2] },
+      });
+      const res = await postScans(t.http, carrier.key, [item]);
+      expect(res.body.results[0]).toMatchObject({ result: 'applied', status: 'delivered' });
+      const [row] = await db.query(`SELECT code, original_code, description, raw FROM tracking_events WHERE shipment_id = $1`, [shipment.id]);
+      expect(row).toMatchObject({ code: 'DELIVERED', original_code: 'EMI', description: 'Left with neighbour' });
+      expect(row.raw).toEqual(JSON.parse(JSON.stringify(item)));
+      expect(row.raw.raw).toEqual({ carrierStatus: 'DLV-07', signature: { name: 'K. Nachbar', image: null }, scans: [1, 2] });
+    });
+  });
+
+  describe('batches', () => {
+    it('applies the valid items of a batch that also holds an invalid one', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const res = await postScans(t.http, carrier.key, [
+        scan(shipment.trackingNumber, 'COLLECTED', minute(0)),
+        scan(shipment.trackingNumber, 'TELEPORTED', minute(5)),
+        scan(shipment.trackingNumber, 'HUB_SCAN', minute(10)),
+      ]);
+      expect(res.status).toBe(200);
+      expect(res.body.results.map((r: { result: string }) => r.result)).toEqual(['applied', 'invalid', 'applied']);
+      expect(res.body.results[1].errors).toEqual([expect.objectContaining({ code: 'UNKNOWN_EVENT_CODE', field: 'code' })]);
+      expect(res.body.summary).toMatchObject({ applied: 2, invalid: 1 });
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.status).toBe('in_transit');
+      expect(rows.events.map((e) => e.code)).toEqual(['COLLECTED', 'HUB_SCAN']);
+    });
+
+    it('writes nothing at all when a batch fails part-way through its transaction', async () => {
+      const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
+      const before = await Promise.all([journeyTableCounts(db, a.id), journeyTableCounts(db, b.id)]);
+      const repository = t.app.get(JourneyRepository);
+      // Fail the last write of the transaction: events, status and history have been written by then.
+      const spy = jest.spyOn(repository, 'insertJourneyEvents').mockRejectedValueOnce(new Error('outbox unavailable'));
+      try {
+        await expect(
+          journey.apply([draft(a.id, 'COLLECTED', 0), draft(a.id, 'HUB_SCAN', 10), draft(b.id, 'COLLECTED', 0)]),
+        ).rejects.toThrow('outbox unavailable');
+        expect(spy).toHaveBeenCalledTimes(1);
+      } finally {
+        spy.mockRestore();
+      }
+      await expect(Promise.all([journeyTableCounts(db, a.id), journeyTableCounts(db, b.id)])).resolves.toEqual(before);
+      await expect(shipmentRows(db, a.id)).resolves.toMatchObject({ status: 'booked', lastEventOccurredAt: null });
+
+      // The same events go through once the fault is gone: nothing half-written blocks them as duplicates.
+      const retry = await journey.apply([draft(a.id, 'COLLECTED', 0), draft(a.id, 'HUB_SCAN', 10)]);
+      expect(retry.map((r) => r.result)).toEqual(['applied', 'applied']);
+    });
+
+    it('writes nothing when the HTTP batch fails inside the database', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const before = await journeyTableCounts(db, shipment.id);
+      const repository = t.app.get(JourneyRepository);
+      const spy = jest.spyOn(repository, 'insertHistory').mockRejectedValueOnce(new Error('disk full'));
+      try {
+        const res = await postScans(t.http, carrier.key, [
+          scan(shipment.trackingNumber, 'COLLECTED', minute(0)),
+          scan(shipment.trackingNumber, 'HUB_SCAN', minute(10)),
+        ]);
+        expect(res.status).toBe(500);
+        expect(res.body.error.code).toBe('INTERNAL_ERROR');
+        expect(JSON.stringify(res.body)).not.toContain('disk full');
+      } finally {
+        spy.mockRestore();
+      }
+      await expect(journeyTableCounts(db, shipment.id)).resolves.toEqual(before);
+    });
+  });
+});
