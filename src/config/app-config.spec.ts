@@ -107,9 +107,9 @@ describe('loadAppConfig', () => {
       expect(lines).toHaveLength(4);
       expect(lines).toEqual(
         expect.arrayContaining([
-          expect.stringContaining('PORT=70000: PORT must not be greater than 65535'),
+          expect.stringContaining('PORT="70000": PORT must not be greater than 65535'),
           expect.stringContaining('LOG_LEVEL="loud"'),
-          expect.stringContaining('IDEMPOTENCY_TTL_HOURS=0: IDEMPOTENCY_TTL_HOURS must not be less than 1'),
+          expect.stringContaining('IDEMPOTENCY_TTL_HOURS="0": IDEMPOTENCY_TTL_HOURS must not be less than 1'),
           expect.stringContaining('PUBLIC_BASE_URL="not a url"'),
         ]),
       );
@@ -126,20 +126,15 @@ describe('loadAppConfig', () => {
       expect(errorFor({ [name]: value }).message).toContain(`${name}=`);
     });
 
-    /*
-     * Known bugs (see the report), pinned so they flip when fixed: the message shows the converted value
-     * (PORT=null) instead of what was set; an empty numeric variable is an error instead of the default;
-     * and a misspelt boolean silently reads as false.
-     */
-    it.failing('quotes the value as it was set when a number does not parse', () => {
+    it('quotes the value as it was set when a number does not parse', () => {
       expect(errorFor({ PORT: 'abc' }).message).toContain('PORT="abc"');
     });
 
-    it.failing('falls back to the default for an empty numeric variable, as for an unset one', () => {
+    it('falls back to the default for an empty numeric variable, as for an unset one', () => {
       expect(load({ PORT: '' }).http.port).toBe(3000);
     });
 
-    it.failing('rejects a boolean it does not recognise instead of reading it as false', () => {
+    it('rejects a boolean it does not recognise instead of reading it as false', () => {
       expect(() => load({ MIGRATIONS_RUN: 'ture' })).toThrow(ConfigValidationError);
     });
   });

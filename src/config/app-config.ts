@@ -4,9 +4,14 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validate
 export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
 
-const toBool = ({ value }: { value: unknown }) =>
-  value === undefined || value === '' ? undefined : ['1', 'true', 'yes', 'on'].includes(String(value).toLowerCase());
-const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
+// An unrecognised value is passed through unchanged, so that validation rejects it and names it as set.
+const toBool = ({ value }: { value: unknown }) => {
+  const text = String(value).toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(text)) return true;
+  if (['0', 'false', 'no', 'off'].includes(text)) return false;
+  return value;
+};
+const toInt = ({ value }: { value: unknown }) => (typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value);
 const emptyToUndefined = ({ value }: { value: unknown }) => (value === '' ? undefined : value);
 
 /** The raw environment, validated. Only `loadAppConfig` reads `process.env`. */
@@ -52,10 +57,12 @@ export interface AppConfig {
 export class ConfigValidationError extends Error {}
 
 export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: { role?: ProcessRole } = {}): AppConfig {
-  const parsed = plainToInstance(EnvironmentSchema, { ...env }, { exposeDefaultValues: true });
+  // An empty variable means unset, so the default applies.
+  const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
+  const parsed = plainToInstance(EnvironmentSchema, given, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: false, skipMissingProperties: false });
   if (errors.length > 0) {
-    const lines = errors.map((e) => `  - ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+    const lines = errors.map((e) => `  - ${e.property}=${JSON.stringify(given[e.property] ?? e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
     throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return {

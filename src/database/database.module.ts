@@ -32,8 +32,9 @@ async function resolveTarget(config: AppConfig): Promise<DatabaseTarget> {
     `No DATABASE_URL set: using the embedded PostgreSQL (PGlite) with data in ${embedded.dataDir}. ` +
       'Fine for trying Passage; set DATABASE_URL to a real PostgreSQL for production.',
   );
-  // A pool larger than the socket server's connection limit fails (see shared recipes).
-  return { url: embedded.url, poolMax: embedded.maxConnections, embedded };
+  // One connection: PGlite runs one query at a time anyway, and its socket server can mix up the replies of
+  // queries sent concurrently on different connections outside a transaction (electric-sql/pglite#1046).
+  return { url: embedded.url, poolMax: 1, embedded };
 }
 
 @Global()

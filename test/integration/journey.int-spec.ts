@@ -4,7 +4,6 @@ import { EventCode, replayJourney, STATUS_EVENT_TYPE } from '../../src/modules/s
 import { JourneyRepository } from '../../src/modules/shipments/journey.repository';
 import { JourneyEventDraft, JourneyService } from '../../src/modules/shipments/journey.service';
 import { bookShipment, createCarrier, createRetailer, postScans, scan, TestCarrier, TestRetailer } from '../factories';
-import { isEmbedded } from '../utils/database';
 import { journeyTableCounts, shipmentRows } from '../utils/journey-rows';
 import { createTestApp, TestApp } from '../utils/test-app';
 
@@ -56,13 +55,6 @@ function expectChained(history: { from_status: string | null; to_status: string;
   expect(history[history.length - 1].to_status).toBe(finalStatus);
 }
 
-/*
- * pglite-socket interleaves extended-protocol messages of concurrent connections outside transactions
- * (electric-sql/pglite#1046): concurrent HTTP requests then fail with 22P02/26000 in the auth lookup, or
- * read wrong rows. Racing whole requests is therefore a real-PostgreSQL test; the service-level races
- * below (every query inside a transaction) run on both.
- */
-const itOnRealPostgres = isEmbedded() ? it.skip : it;
 
 describe('journey transitions against PostgreSQL', () => {
   let t: TestApp;
@@ -95,7 +87,7 @@ describe('journey transitions against PostgreSQL', () => {
   });
 
   describe('guarded transitions under concurrency', () => {
-    itOnRealPostgres('leaves a consistent status and a chained history when 20 scan requests for one shipment race', async () => {
+    it('leaves a consistent status and a chained history when 20 scan requests for one shipment race', async () => {
       const shipment = await bookShipment(t.http, retailer);
       const responses = await Promise.all(
         JOURNEY.map(([code, m]) => postScans(t.http, carrier.key, [scan(shipment.trackingNumber, code, minute(m))])),

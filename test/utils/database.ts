@@ -15,8 +15,11 @@ export function scratchDatabaseUrl(): string {
   return url;
 }
 
-/** The PGlite socket server accepts a limited number of connections: keep test pools small. */
-export const TEST_POOL_MAX = 6;
+/**
+ * Pool size for test apps and data sources. On the embedded database one connection, as the app itself
+ * uses there: PGlite's socket server can mix up replies to concurrent queries on different connections.
+ */
+export const TEST_POOL_MAX = process.env.PASSAGE_TEST_DATABASE_KIND === 'embedded' ? 1 : 6;
 
 /** A migrated data source on the shared test database. Migrations run once; later calls find nothing to do. */
 export async function openTestDataSource(): Promise<DataSource> {

@@ -1,6 +1,7 @@
 import {
   compareJourneyEvents,
-  isForwardOrAllowed,
+  STATUS_RANK,
+  TERMINAL_STATUSES,
   JourneyEventInput,
   JourneyStatus,
   nextStatus,
@@ -24,7 +25,8 @@ export interface EventDecision<E> {
 export interface ShipmentDecision<E> {
   status: JourneyStatus;
   statusChangedBy?: E;
-  transitions: { from: JourneyStatus; to: JourneyStatus; event: E }[];
+  /** `replayed`: a correction from replaying the history with late events, not a single step of the table. */
+  transitions: { from: JourneyStatus; to: JourneyStatus; event: E; replayed?: boolean }[];
   events: EventDecision<E>[];
 }
 
@@ -32,8 +34,9 @@ export interface ShipmentDecision<E> {
  * Decides what a set of new events does to one shipment. Pure.
  *
  * Events newer than everything seen are folded forward from the current status. When any is not newer,
- * the whole history is replayed in occurrence order (`history` must then be given), so the final status
- * never depends on arrival order; and a replay never takes the status backwards (monotonicity guard).
+ * the whole history is replayed in occurrence order (`history` must then be given), so the final status is
+ * the fold of the whole set whatever order it arrived in. Two guards keep late news from undoing what
+ * cannot be undone: a terminal status stays, and a delivered shipment never falls back below delivered.
  */
 export function decideShipmentJourney<E extends JourneyEventInput>(
   state: ShipmentJourneyState,
@@ -99,12 +102,12 @@ function replayWithHistory<E extends JourneyEventInput>(
   const replay = replayJourney(prefix);
   const decision: ShipmentDecision<E> = { status: current, transitions: [], events: [] };
   let status = current;
-  if (replay.status !== current && isForwardOrAllowed(current, replay.status)) {
+  if (acceptsReplay(current, replay.status)) {
     // The last late event that moved the replayed journey is named as the cause of the change.
     let cause = lateOnes[lateOnes.length - 1];
     for (const step of replay.steps) if (step.outcome.kind === 'move' && fresh.has(step.event)) cause = step.event as E;
     status = replay.status;
-    decision.transitions.push({ from: current, to: status, event: cause });
+    decision.transitions.push({ from: current, to: status, event: cause, replayed: true });
     decision.statusChangedBy = cause;
   }
   for (const event of lateOnes) {
@@ -118,4 +121,18 @@ function replayWithHistory<E extends JourneyEventInput>(
   decision.statusChangedBy = rest.statusChangedBy ?? decision.statusChangedBy;
   decision.status = rest.status;
   return decision;
+}
+
+/**
+ * Whether the status replayed from the whole history replaces the current one. The replay moves only along
+ * the table's own moves in occurrence order, so accepting it keeps the outcome independent of arrival order;
+ * the guards cover the two cases where late news must not win: terminal statuses, and anything delivered.
+ */
+export function acceptsReplay(current: JourneyStatus, replayed: JourneyStatus): boolean {
+  if (replayed === current || TERMINAL_STATUSES.has(current)) return false;
+  if (STATUS_RANK[current] >= STATUS_RANK.delivered) {
+    // Past delivery only the return leg may follow: never back below delivered, never to lost or cancelled.
+    return STATUS_RANK[replayed] > STATUS_RANK[current] && replayed !== 'lost' && replayed !== 'cancelled';
+  }
+  return true;
 }

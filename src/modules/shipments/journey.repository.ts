@@ -53,7 +53,8 @@ export interface HistoryRow {
   fromStatus: JourneyStatus | null;
   toStatus: JourneyStatus;
   eventKey: string | null;
-  cause: 'event' | 'booking';
+  /** `replay`: a correction after late events changed what the history means. */
+  cause: 'event' | 'replay' | 'booking';
   occurredAt: Date;
 }
 

@@ -148,7 +148,7 @@ export class JourneyService {
           fromStatus: t.from,
           toStatus: t.to,
           eventKey: t.event.key,
-          cause: 'event',
+          cause: t.replayed ? 'replay' : 'event',
           occurredAt: t.event.occurredAt,
         });
         outbox.push(this.journeyEvent(shipment, STATUS_EVENT_TYPE[t.to], t.event, t.from, t.to));

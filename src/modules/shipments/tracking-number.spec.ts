@@ -77,16 +77,20 @@ describe('tracking numbers', () => {
     for (const number of GENERATED) expect(isValidTrackingNumber(number)).toBe(true);
   });
 
-  it.failing('rejects every adjacent transposition of a generated number', () => {
+  // MOD 37,36 misses a swap of two characters whose values differ by 18: about 0.15 % of swaps.
+  it('rejects all but a few in a thousand adjacent transpositions of generated numbers', () => {
     const accepted: string[] = [];
-    for (const number of GENERATED) {
+    let swaps = 0;
+    for (const number of seededNumbers(3000)) {
       for (let i = 0; i + 1 < number.length; i++) {
         if (number[i] === number[i + 1]) continue; // swapping equal characters changes nothing
+        swaps += 1;
         const typo = number.slice(0, i) + number[i + 1] + number[i] + number.slice(i + 2);
         if (isValidTrackingNumber(typo)) accepted.push(`${number} -> ${typo}`);
       }
     }
-    expect(accepted).toEqual([]);
+    expect(swaps).toBeGreaterThan(10_000);
+    expect(accepted.length / swaps).toBeLessThan(0.002);
   });
 
   it('rejects a number whose only fault is its check character', () => {
@@ -120,3 +124,14 @@ describe('tracking numbers', () => {
     expect(() => checkCharacter('PSG-123')).toThrow(RangeError);
   });
 });
+
+/** Well-formed numbers from a fixed seed (so the count of missed swaps is the same on every run). */
+function seededNumbers(count: number): string[] {
+  const body = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+  let seed = 20261124;
+  const next = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) >>> 8) % body.length;
+  return Array.from({ length: count }, () => {
+    const payload = 'PSG' + Array.from({ length: 12 }, () => body[next()]).join('');
+    return payload + checkCharacter(payload);
+  });
+}

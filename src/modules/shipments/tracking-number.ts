@@ -4,8 +4,8 @@ import { randomInt } from 'node:crypto';
  * Passage tracking numbers: `PSG` + 12 random characters + 1 check character.
  *
  * The body uses Crockford's base-32 alphabet (no I, L, O, U: nothing to misread). The check character
- * is ISO/IEC 7064 MOD 37,36 over prefix and body, which catches every single-character substitution
- * and every adjacent transposition, so a mistyped number is rejected before any lookup.
+ * is ISO/IEC 7064 MOD 37,36 over prefix and body, which catches every single-character substitution and
+ * all but about 0.2 % of adjacent transpositions, so a mistyped number is rejected before any lookup.
  */
 export const TRACKING_PREFIX = 'PSG';
 const BODY_ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
