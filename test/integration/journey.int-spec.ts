@@ -6,6 +6,7 @@ import { JourneyEventDraft, JourneyService } from '../../src/modules/shipments/j
 import { bookShipment, createCarrier, createRetailer, postScans, scan, TestCarrier, TestRetailer } from '../factories';
 import { journeyTableCounts, shipmentRows } from '../utils/journey-rows';
 import { createTestApp, TestApp } from '../utils/test-app';
+import { prng } from '../utils/prng';
 
 const T0 = Date.UTC(2026, 10, 20, 8, 0);
 const minute = (m: number) => new Date(T0 + m * 60_000).toISOString();
@@ -34,16 +35,6 @@ const JOURNEY: [EventCode, number][] = [
   ['HUB_SCAN', 3100],
 ];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const expectedFinal = (journey: [EventCode, number][]) =>
   replayJourney(journey.map(([code, m], i) => ({ code, occurredAt: new Date(minute(m)), key: String(i) }))).status;

@@ -1,5 +1,6 @@
 import { EventCode, isForwardOrAllowed, JourneyEventInput, JourneyStatus, replayJourney } from './journey';
 import { acceptsReplay, decideShipmentJourney, needsReplay, ShipmentJourneyState } from './journey-decision';
+import { prng } from '../../../test/utils/prng';
 
 const T0 = Date.UTC(2026, 10, 24, 8, 0);
 const ev = (code: EventCode, minute: number, key = `${code}@${minute}`): JourneyEventInput => ({
@@ -40,17 +41,6 @@ function simulate(batches: JourneyEventInput[][]): { status: JourneyStatus; prob
   return { status: current.status, problems };
 }
 
-/** mulberry32: a tiny seeded PRNG, so that a failing case reproduces from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * A realistic journey in occurrence order: collection, network scans, optional export and import

@@ -18,9 +18,9 @@ export interface HistoryEventRow {
   external_event_id: string;
 }
 
-export interface NewEventRow {
+/** A scan as received, resolved to its shipment. */
+export interface TrackingEventFields {
   shipmentId: string;
-  retailerId: string;
   source: string;
   externalEventId: string;
   code: EventCode;
@@ -30,6 +30,10 @@ export interface NewEventRow {
   location: object;
   description: string | null;
   raw: unknown;
+}
+
+export interface NewEventRow extends TrackingEventFields {
+  retailerId: string;
   outcome: 'applied' | 'recorded';
   late: boolean;
   statusBefore: JourneyStatus;

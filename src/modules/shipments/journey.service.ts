@@ -11,20 +11,11 @@ import {
   JourneyRepository,
   NewEventRow,
   ShipmentUpdateRow,
+  TrackingEventFields,
 } from './journey.repository';
 
 /** One event to apply to a shipment already resolved and authorised by the caller. */
-export interface JourneyEventDraft {
-  shipmentId: string;
-  source: string;
-  externalEventId: string;
-  code: EventCode;
-  originalCode: string;
-  reason: string | null;
-  occurredAt: Date;
-  location: object;
-  description: string | null;
-  raw: unknown;
+export interface JourneyEventDraft extends TrackingEventFields {
   /** Write nothing unless this event moves the status (a retailer's cancel or return request). */
   requireMove?: boolean;
 }
