@@ -31,6 +31,7 @@ class EnvironmentSchema {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']) LOG_LEVEL = 'info';
   @Transform(toInt) @IsInt() @Min(1) RATE_LIMIT_PER_MINUTE = 6000;
   @Transform(toInt) @IsInt() @Min(1) PUBLIC_RATE_LIMIT_PER_MINUTE = 120;
+  @Transform(toInt) @IsInt() @Min(1) AUTH_FAILURES_PER_MINUTE = 30;
   @Transform(toInt) @IsInt() @Min(1) @Max(720) IDEMPOTENCY_TTL_HOURS = 24;
   @Transform(toBool) @IsBoolean() SEED_DEMO = true;
 }
@@ -48,7 +49,7 @@ export interface AppConfig {
     migrationsRun: boolean;
   };
   auth: { adminToken?: string };
-  rateLimit: { perKeyPerMinute: number; publicPerIpPerMinute: number };
+  rateLimit: { perKeyPerMinute: number; publicPerIpPerMinute: number; authFailuresPerMinute: number };
   idempotency: { ttlHours: number };
   logLevel: string;
   seedDemo: boolean;
@@ -77,7 +78,11 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
       migrationsRun: parsed.MIGRATIONS_RUN,
     },
     auth: { adminToken: parsed.ADMIN_TOKEN },
-    rateLimit: { perKeyPerMinute: parsed.RATE_LIMIT_PER_MINUTE, publicPerIpPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE },
+    rateLimit: {
+      perKeyPerMinute: parsed.RATE_LIMIT_PER_MINUTE,
+      publicPerIpPerMinute: parsed.PUBLIC_RATE_LIMIT_PER_MINUTE,
+      authFailuresPerMinute: parsed.AUTH_FAILURES_PER_MINUTE,
+    },
     idempotency: { ttlHours: parsed.IDEMPOTENCY_TTL_HOURS },
     logLevel: parsed.LOG_LEVEL,
     seedDemo: parsed.SEED_DEMO,

@@ -338,6 +338,21 @@ describe('the HTTP API', () => {
     it('never limits health checks', async () => {
       for (let i = 0; i < 5; i++) expect((await request(limited.http).get('/health/live')).status).toBe(200);
     });
+
+    it('refuses an IP with 429 after repeated failed authentications, before looking the key up', async () => {
+      const guarded = await createTestApp({ env: { AUTH_FAILURES_PER_MINUTE: '2' } });
+      try {
+        for (let i = 0; i < 2; i++) expect((await as(guarded.http, 'psg_live_wrong').get('/v1/shipments')).status).toBe(401);
+        const over = await as(guarded.http, 'psg_live_wrong').get('/v1/shipments');
+        expect(over.status).toBe(429);
+        expect(over.body.error.code).toBe('RATE_LIMITED');
+        expect(Number(over.headers['retry-after'])).toBeGreaterThanOrEqual(1);
+        // Public routes need no key and stay open to that IP.
+        expect((await request(guarded.http).get(`/v1/track/${trackingNumbers[0]}`)).status).toBe(200);
+      } finally {
+        await guarded.close();
+      }
+    });
   });
 
   describe('operations endpoints', () => {

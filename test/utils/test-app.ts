@@ -31,6 +31,7 @@ export async function createTestApp(
       SEED_DEMO: 'false',
       RATE_LIMIT_PER_MINUTE: '100000',
       PUBLIC_RATE_LIMIT_PER_MINUTE: '100000',
+      AUTH_FAILURES_PER_MINUTE: '100000',
       ...options.env,
     },
     { role: options.role ?? 'api' },

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { CommonErrors } from '../../common/errors/app-error';
 import { ApiKeyService } from './api-key.service';
+import { FailedAuthLimiter } from './failed-auth-limiter';
 import { AUTH_KINDS, PrincipalKind } from './principal';
 
 /** Resolves `Authorization: Bearer <key>` to a principal and checks the route allows its kind. */
@@ -11,6 +12,7 @@ export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly keys: ApiKeyService,
+    private readonly failures: FailedAuthLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -20,10 +22,15 @@ export class AuthGuard implements CanActivate {
     ]);
     if (!kinds) return true;
     const request = context.switchToHttp().getRequest<Request>();
+    const ip = request.ip ?? 'unknown';
+    const wait = this.failures.retryAfterSeconds(ip);
+    if (wait > 0) throw CommonErrors.rateLimited(wait);
     const match = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match) throw CommonErrors.unauthenticated();
-    const principal = await this.keys.authenticate(match[1]);
-    if (!principal) throw CommonErrors.unauthenticated();
+    const principal = match ? await this.keys.authenticate(match[1]) : null;
+    if (!principal) {
+      this.failures.recordFailure(ip);
+      throw CommonErrors.unauthenticated();
+    }
     if (!kinds.includes(principal.kind)) throw CommonErrors.forbidden(`This endpoint needs a ${kinds.join(' or ')} key.`);
     request.principal = principal;
     return true;
