@@ -18,7 +18,7 @@ const outDir = process.env.BENCH_HOOK_OUT || path.join(__dirname, 'results');
 const wantProfile = process.env.BENCH_PROFILE === '1';
 const wantQueries = process.env.BENCH_COUNT_QUERIES === '1';
 
-/** statement shape → { count, ms } */
+/** statement shape → { count, ms, sample: { text, values } } (the first of each shape, for bench/explain.js) */
 let queries = new Map();
 
 function shapeOf(text) {
@@ -27,8 +27,8 @@ function shapeOf(text) {
   return (m ? m[0] : sql).slice(0, 90);
 }
 
-function record(shape, ms) {
-  const entry = queries.get(shape) || { count: 0, ms: 0 };
+function record(shape, ms, text, values) {
+  const entry = queries.get(shape) || { count: 0, ms: 0, sample: { text, values: toJson(values) } };
   entry.count += 1;
   entry.ms += ms;
   queries.set(shape, entry);
@@ -39,9 +39,10 @@ if (wantQueries) {
   const original = pg.Client.prototype.query;
   pg.Client.prototype.query = function patchedQuery(config, values, callback) {
     const text = typeof config === 'string' ? config : config && config.text;
+    const params = Array.isArray(values) ? values : config && config.values;
     const shape = shapeOf(text || '?');
     const started = process.hrtime.bigint();
-    const done = () => record(shape, Number(process.hrtime.bigint() - started) / 1e6);
+    const done = () => record(shape, Number(process.hrtime.bigint() - started) / 1e6, text, params);
     if (typeof values === 'function') {
       const cb = values;
       return original.call(this, config, (err, res) => (done(), cb(err, res)));
@@ -53,6 +54,15 @@ if (wantQueries) {
     if (result && typeof result.then === 'function') result.then(done, done);
     return result;
   };
+}
+
+function toJson(values) {
+  if (!Array.isArray(values)) return null;
+  try {
+    return JSON.parse(JSON.stringify(values));
+  } catch {
+    return null;
+  }
 }
 
 let session;
@@ -87,7 +97,7 @@ async function stop(tag) {
   }
   if (wantQueries) {
     const file = path.join(outDir, `${tag}.queries.json`);
-    const rows = [...queries.entries()].map(([shape, v]) => ({ shape, count: v.count, ms: Math.round(v.ms) }));
+    const rows = [...queries.entries()].map(([shape, v]) => ({ shape, count: v.count, ms: Math.round(v.ms), sample: v.sample }));
     rows.sort((a, b) => b.count - a.count);
     fs.writeFileSync(file, JSON.stringify({ windowMs: Date.now() - windowStartedAt, queries: rows }, null, 2));
     files.push(file);

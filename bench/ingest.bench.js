@@ -136,7 +136,7 @@ async function main() {
       };
       L.log(
         `mode (${mode}): ${result.eventsPerS} events/s, p50 ${http.p50Ms} ms, p99 ${http.p99Ms} ms, non-2xx ${http.non2xx}, ` +
-          `max RSS ${resources.maxRssMb} MB, CPU (% of one core): passage ${resources.childCpuPercent} postgres ${resources.postgresCpuPercent} ` +
+          `max RSS ${resources.maxRssMb} MB, CPU (% of one core): passage ${resources.childCpuPercent} (kernel ${resources.childSystemCpuPercent}) postgres ${resources.postgresCpuPercent} ` +
           `autocannon ${resources.loadGeneratorCpuPercent}; machine busy ${resources.machineBusyPercent}% of ${resources.machineCores} cores`,
       );
       L.reportHookFiles(hookFiles, http.ok2xx, size);

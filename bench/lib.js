@@ -6,14 +6,18 @@
  */
 const { spawn, execFileSync } = require('node:child_process');
 const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
+const { performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
 
 const ROOT = path.resolve(__dirname, '..');
+/** The build to benchmark: this working tree by default, or BENCH_APP_DIR (a directory holding dist/ and node_modules/). */
+const APP_DIR = path.resolve(process.env.BENCH_APP_DIR || ROOT);
 const RESULTS_DIR = path.join(__dirname, 'results');
 const FLOOR_DIR = process.env.BENCH_FLOOR_DIR || '/work/shared/bench-floor';
 const CLK_TCK = 100;
@@ -195,7 +199,7 @@ function psqlFile(url, file) {
 async function startPassage({ databaseUrl, adminToken, poolMax, hookOut }) {
   const port = await freePort();
   const hook = boolOption('PROFILE') || boolOption('COUNT_QUERIES');
-  const args = [...(hook ? ['-r', path.join(__dirname, 'child-hook.js')] : []), 'dist/src/main.js', '--role=api'];
+  const args = [...(hook ? ['-r', path.join(__dirname, 'child-hook.js')] : []), path.join(APP_DIR, 'dist/src/main.js'), '--role=api'];
   const env = {
     ...process.env,
     NODE_ENV: 'production',
@@ -213,7 +217,7 @@ async function startPassage({ databaseUrl, adminToken, poolMax, hookOut }) {
     BENCH_HOOK_OUT: hookOut || RESULTS_DIR,
   };
   const child = track(
-    spawn(process.execPath, args, { cwd: ROOT, env, stdio: hook ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, args, { cwd: APP_DIR, env, stdio: hook ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] }),
   );
   const tail = [];
   const keep = (chunk) => {
@@ -369,7 +373,7 @@ async function bookTemplate(baseUrl, tenants, { withJourney }) {
 }
 
 function trackingNumbers(count) {
-  const { generateTrackingNumber } = require(path.join(ROOT, 'dist/src/modules/shipments/tracking-number.js'));
+  const { generateTrackingNumber } = require(path.join(APP_DIR, 'dist/src/modules/shipments/tracking-number.js'));
   const seen = new Set();
   while (seen.size < count) seen.add(generateTrackingNumber());
   return [...seen];
@@ -488,11 +492,13 @@ function readRssKb(pid) {
   }
 }
 
-function procCpuTicks(pid) {
+function procCpuTicks(pid, which = 'both') {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]); // utime + stime
+    const user = Number(fields[11]);
+    const system = Number(fields[12]);
+    return which === 'user' ? user : which === 'system' ? system : user + system;
   } catch {
     return 0;
   }
@@ -532,6 +538,7 @@ function startSampler(pid, database) {
   const samples = [];
   const startedAt = Date.now();
   const cpu0 = pid ? procCpuTicks(pid) : 0;
+  const sys0 = pid ? procCpuTicks(pid, 'system') : 0;
   const self0 = process.cpuUsage();
   const m0 = machineCpu();
   const initial = postgresBackends(database);
@@ -564,6 +571,7 @@ function startSampler(pid, database) {
         endRssMb: samples.length ? round(samples[samples.length - 1] / 1024, 1) : null,
         rssSamples: samples.length,
         childCpuPercent: pid ? round((100 * (procCpuTicks(pid) - cpu0)) / CLK_TCK / seconds, 0) : null,
+        childSystemCpuPercent: pid ? round((100 * (procCpuTicks(pid, 'system') - sys0)) / CLK_TCK / seconds, 0) : null,
         postgresCpuPercent: round((100 * pgTicks) / CLK_TCK / seconds, 0),
         loadGeneratorCpuPercent: round((100 * (self.user + self.system)) / 1e6 / seconds, 0),
         machineBusyPercent: round(100 * busy, 0),
@@ -580,6 +588,110 @@ function runAutocannon(opts) {
   return new Promise((resolve, reject) => {
     const instance = autocannon({ ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
     process.once('SIGINT', () => instance.stop());
+  });
+}
+
+/**
+ * Open-loop load at an even pace: one request every 1000/rate ms on a keep-alive agent with at most
+ * `connections` sockets. Latency is timed from when the request was due (so a stalled server is charged
+ * for the requests queued behind it: no coordinated omission) and also from when it was actually written.
+ * autocannon's overallRate, by contrast, lets each connection spend its per-second quota back to back
+ * and then wait for the next 1 s tick: bursts of `rate` requests at the start of every second.
+ */
+function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 10_000 }) {
+  const { hostname, port } = new URL(baseUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  const interval = 1000 / rate;
+  const total = Math.round(rate * duration);
+  const fromDue = new Float64Array(total);
+  const fromSend = new Float64Array(total);
+  const statusCounts = {};
+  let done = 0;
+  let ok = 0;
+  let errors = 0;
+  let sent = 0;
+  let maxInFlight = 0;
+  let inFlight = 0;
+  return new Promise((resolve) => {
+    const t0 = performance.now();
+    const finish = () => {
+      agent.destroy();
+      const elapsed = (performance.now() - t0) / 1000;
+      const okDue = Array.from(fromDue.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
+      const okSend = Array.from(fromSend.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
+      const pct = (arr, p) => (arr.length ? round(arr[Math.min(arr.length - 1, Math.ceil((p / 100) * arr.length) - 1)], 2) : null);
+      const mean = (arr) => (arr.length ? round(arr.reduce((a, b) => a + b, 0) / arr.length, 2) : null);
+      resolve({
+        requests: sent,
+        ok2xx: ok,
+        non2xx: done - ok - errors,
+        errors,
+        timeouts: sent - done,
+        durationS: round(elapsed, 2),
+        scheduledRate: rate,
+        reqPerS: round(ok / duration, 1),
+        maxInFlight,
+        p50Ms: pct(okDue, 50),
+        p90Ms: pct(okDue, 90),
+        p99Ms: pct(okDue, 99),
+        p999Ms: pct(okDue, 99.9),
+        maxMs: okDue.length ? round(okDue[okDue.length - 1], 2) : null,
+        meanMs: mean(okDue),
+        fromSend: { p50Ms: pct(okSend, 50), p99Ms: pct(okSend, 99), maxMs: okSend.length ? round(okSend[okSend.length - 1], 2) : null },
+        statusCodes: statusCounts,
+      });
+    };
+    const fire = (i, due) => {
+      fromDue[i] = -1;
+      fromSend[i] = -1;
+      inFlight += 1;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      let settled = false;
+      const settle = (status) => {
+        if (settled) return;
+        settled = true;
+        inFlight -= 1;
+        done += 1;
+        if (status === 0) errors += 1;
+        else {
+          statusCounts[status] = (statusCounts[status] || 0) + 1;
+          if (status >= 200 && status < 300) {
+            ok += 1;
+            const now = performance.now();
+            fromDue[i] = now - due;
+            fromSend[i] = now - writtenAt;
+          }
+        }
+        if (sent === total && done === total) finish();
+      };
+      let writtenAt = performance.now();
+      const req = http.get({ agent, host: hostname, port, path: pathFor(i) }, (res) => {
+        res.on('data', () => {});
+        res.on('end', () => settle(res.statusCode));
+        res.on('error', () => settle(0));
+      });
+      req.on('socket', (socket) => {
+        const mark = () => (writtenAt = performance.now());
+        if (socket.connecting) socket.once('connect', mark);
+        else mark();
+      });
+      req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
+      req.on('error', () => settle(0));
+    };
+    if (total === 0) {
+      finish();
+      return;
+    }
+    const tick = () => {
+      const due = Math.min(total, Math.floor((performance.now() - t0) / interval) + 1);
+      while (sent < due) {
+        fire(sent, t0 + sent * interval);
+        sent += 1;
+      }
+      if (sent < total) setTimeout(tick, Math.max(0, t0 + sent * interval - performance.now()));
+      else setTimeout(() => done < total && finish(), timeoutMs + 1000).unref();
+    };
+    tick();
   });
 }
 
@@ -613,9 +725,12 @@ function assertClean(name, summary) {
 // ---------------------------------------------------------------------------------------------------------
 // The SQL floor (pgbench)
 
-function pgbench(url, { clients, threads, seconds, script }) {
+function pgbench(url, { clients, threads, seconds, script, protocol, defines = {} }) {
   const db = parseDbUrl(url);
-  const args = ['-n', '-h', db.host, '-p', db.port, '-U', db.user, '-d', db.database, '-c', String(clients), '-j', String(threads), '-T', String(seconds), '-f', path.join(FLOOR_DIR, script)];
+  const args = ['-n', '-h', db.host, '-p', db.port, '-U', db.user, '-d', db.database, '-c', String(clients), '-j', String(threads), '-T', String(seconds)];
+  if (protocol) args.push('-M', protocol);
+  for (const [k, v] of Object.entries(defines)) args.push('-D', `${k}=${v}`);
+  args.push('-f', path.isAbsolute(script) ? script : path.join(FLOOR_DIR, script));
   return new Promise((resolve, reject) => {
     const child = track(spawn('pgbench', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
     let out = '';
@@ -663,6 +778,10 @@ function writeResult(name, data) {
 }
 
 function gitRevision() {
+  if (APP_DIR !== ROOT) {
+    const file = path.join(APP_DIR, 'REVISION');
+    return `${fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : 'unknown'} (build in ${APP_DIR})`;
+  }
   try {
     const rev = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).trim();
     const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], { cwd: ROOT, encoding: 'utf8' }).trim();
@@ -687,7 +806,7 @@ function summarizeCpuProfile(file, top = 25) {
   const byArea = new Map();
   for (const [id, us] of self) {
     const { callFrame } = byId.get(id);
-    const url = callFrame.url.replace(`file://${ROOT}/`, '').replace(`${ROOT}/`, '');
+    const url = callFrame.url.replace(`file://${APP_DIR}/`, '').replace(`file://${ROOT}/`, '').replace(`${ROOT}/`, '');
     const fnKey = `${callFrame.functionName || '(anonymous)'} ${url ? `${url}:${callFrame.lineNumber + 1}` : ''}`.trim();
     byFunction.set(fnKey, (byFunction.get(fnKey) || 0) + us);
     let area;
@@ -727,6 +846,7 @@ function reportHookFiles(files, requests, size) {
 module.exports = {
   reportHookFiles,
   ROOT,
+  APP_DIR,
   RESULTS_DIR,
   FLOOR_DIR,
   option,
@@ -749,6 +869,7 @@ module.exports = {
   vacuumAnalyze,
   startSampler,
   runAutocannon,
+  pacedLoad,
   summarizeAutocannon,
   assertClean,
   pgbench,

@@ -1,0 +1,256 @@
+'use strict';
+/**
+ * npm run bench:lookup — public tracking (GET /v1/track/:trackingNumber) against the SQL floor.
+ *
+ * Seeds BENCH_SHIPMENTS (100k) shipments with 10 events each (1M) by cloning, set-based, a template
+ * shipment and journey written through the API; then drives random tracking numbers at a fixed
+ * BENCH_RATE (500) requests/s for BENCH_DURATION (30) s, and, for capacity, unthrottled with
+ * BENCH_CAPACITY_CONNECTIONS (8) connections for BENCH_CAPACITY_DURATION (15) s.
+ * The floor (pgbench lookup.sql -c 8 -j 2 -T 15) runs in the same run on passage_floor twice: exactly as
+ * its README says (schema.sql: shipments without events), and with 10 events per shipment like ours.
+ */
+const { randomUUID } = require('node:crypto');
+const L = require('./lib');
+
+const cfg = {
+  databaseUrl: L.option('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_bench'),
+  floorUrl: L.option('FLOOR_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_floor'),
+  poolMax: L.intOption('POOL_MAX', 16),
+  shipments: L.intOption('SHIPMENTS', 100_000),
+  rate: L.intOption('RATE', 500),
+  connections: L.intOption('CONNECTIONS', 16),
+  duration: L.intOption('DURATION', 30),
+  warmup: L.intOption('WARMUP', 5),
+  autocannonRateDuration: L.intOption('AUTOCANNON_RATE_DURATION', 30),
+  capacityConnections: L.intOption('CAPACITY_CONNECTIONS', 8),
+  capacityDuration: L.intOption('CAPACITY_DURATION', 15),
+  floorDuration: L.intOption('FLOOR_DURATION', 15),
+  skipFloor: L.boolOption('SKIP_FLOOR'),
+  reuseData: L.boolOption('REUSE_DATA'),
+  instrumented: L.boolOption('PROFILE') || L.boolOption('COUNT_QUERIES'),
+};
+
+const TARGETS = { p99Ms: 15, rate: 500 };
+
+async function main() {
+  const runId = randomUUID().slice(0, 8);
+  const adminToken = `bench-admin-${randomUUID()}`;
+  const load = { start: L.loadAverages() };
+  L.log(`bench:lookup ${runId} — ${load.start.uptime}`);
+  L.log(`config ${JSON.stringify(cfg)}`);
+
+  await L.ensureDatabase(cfg.databaseUrl);
+  // BENCH_REUSE_DATA=1 keeps the data a previous lookup run seeded (for profiling iterations).
+  const reuse = cfg.reuseData && (await seededNumbers(cfg.databaseUrl)).length >= cfg.shipments;
+  if (!reuse) await L.resetSchema(cfg.databaseUrl);
+  const passage = await L.startPassage({ databaseUrl: cfg.databaseUrl, adminToken, poolMax: cfg.poolMax });
+  L.log(`Passage pid ${passage.pid} on ${passage.baseUrl} (migrations ran)`);
+
+  try {
+    let numbers;
+    const seedStart = Date.now();
+    if (reuse) {
+      numbers = (await seededNumbers(cfg.databaseUrl)).slice(0, cfg.shipments);
+      L.log(`reusing ${numbers.length} seeded shipments`);
+    } else {
+      const tenants = await L.setupTenants(passage.baseUrl, adminToken);
+      const template = await L.bookTemplate(passage.baseUrl, tenants, { withJourney: true });
+      numbers = await L.seedFromTemplate(cfg.databaseUrl, template, {
+        count: cfg.shipments,
+        withEvents: true,
+        onChunk: (done) => L.log(`  seeded ${done} shipments (${((Date.now() - seedStart) / 1000).toFixed(1)} s)`),
+      });
+    }
+    const seedSeconds = (Date.now() - seedStart) / 1000;
+    const analyzeStart = Date.now();
+    if (!reuse) await L.vacuumAnalyze(cfg.databaseUrl);
+    const analyzeSeconds = (Date.now() - analyzeStart) / 1000;
+    const dataset = await L.withClient(cfg.databaseUrl, async (c) => {
+      const { rows: [r] } = await c.query(`SELECT (SELECT count(*) FROM shipments)::int AS shipments,
+              (SELECT count(*) FROM tracking_events)::int AS events,
+              (SELECT count(*) FROM shipment_status_history)::int AS history,
+              (SELECT count(*) FROM journey_events)::int AS journey_events,
+              pg_size_pretty(pg_database_size(current_database())) AS size`);
+      return r;
+    });
+    L.log(`seeded in ${seedSeconds.toFixed(1)} s, VACUUM ANALYZE ${analyzeSeconds.toFixed(1)} s: ${JSON.stringify(dataset)}`);
+
+    // Sanity: a seeded number answers like the template does.
+    const sample = await (await fetch(`${passage.baseUrl}/v1/track/${numbers[numbers.length - 1]}`)).json();
+    if (!Array.isArray(sample.milestones) || sample.milestones.length !== 10 || sample.status !== 'delivered') {
+      throw new Error(`seeded lookup looks wrong: ${JSON.stringify(sample).slice(0, 400)}`);
+    }
+
+    const drive = (opts) =>
+      L.runAutocannon({
+        url: passage.baseUrl,
+        pipelining: 1,
+        timeout: 10,
+        ...opts,
+        requests: [
+          {
+            method: 'GET',
+            path: `/v1/track/${numbers[0]}`,
+            setupRequest: (req) => ({ ...req, path: `/v1/track/${numbers[Math.floor(Math.random() * numbers.length)]}` }),
+          },
+        ],
+      });
+
+    L.log(`warm-up: ${cfg.warmup} s unthrottled, 4 connections`);
+    L.assertClean('warm-up', L.summarizeAutocannon(await drive({ connections: 4, duration: cfg.warmup })));
+
+    const randomPath = () => `/v1/track/${numbers[Math.floor(Math.random() * numbers.length)]}`;
+    const measure = async (name, describe, run) => {
+      passage.assertAlive();
+      const loadBefore = L.loadAverages();
+      L.log(`${name}: ${describe} — ${loadBefore.uptime}`);
+      await passage.windowStart();
+      const sampler = L.startSampler(passage.pid, L.parseDbUrl(cfg.databaseUrl).database);
+      const http = await run();
+      const resources = sampler.stop();
+      const hookFiles = await passage.windowStop(`lookup-${name}-${runId}`);
+      passage.assertAlive();
+      L.assertClean(name, http);
+      L.log(
+        `${name}: ${http.reqPerS} req/s, p50 ${http.p50Ms} ms, p90 ${http.p90Ms} ms, p99 ${http.p99Ms} ms, max ${http.maxMs} ms, non-2xx ${http.non2xx}, ` +
+          `max RSS ${resources.maxRssMb} MB, CPU (% of one core): passage ${resources.childCpuPercent} (kernel ${resources.childSystemCpuPercent}) postgres ${resources.postgresCpuPercent} ` +
+          `load generator ${resources.loadGeneratorCpuPercent}; machine busy ${resources.machineBusyPercent}% of ${resources.machineCores} cores`,
+      );
+      L.reportHookFiles(hookFiles, http.ok2xx, 1);
+      return { name, describe, http, resources, load: { before: loadBefore, after: L.loadAverages() }, hookFiles };
+    };
+
+    // Primary: an even 500 req/s (one request every 2 ms), latency from when each was due.
+    const fixed = cfg.duration <= 0 ? null : await measure('paced', `open loop, ${cfg.rate} req/s evenly spaced, up to ${cfg.connections} keep-alive sockets, ${cfg.duration} s`, () =>
+      L.pacedLoad({ baseUrl: passage.baseUrl, rate: cfg.rate, duration: cfg.duration, connections: cfg.connections, pathFor: randomPath }),
+    );
+    // Beside it: autocannon's overallRate (per-connection quota per 1 s tick: bursty; its coordinated-omission
+    // "correction" uses a 1 ms interval, so it is switched off and raw latencies are reported).
+    const bursty =
+      cfg.autocannonRateDuration > 0
+        ? await measure('autocannon-rate', `autocannon overallRate ${cfg.rate}, ${cfg.connections} connections, ${cfg.autocannonRateDuration} s`, async () =>
+            L.summarizeAutocannon(
+              await drive({ connections: cfg.connections, overallRate: cfg.rate, duration: cfg.autocannonRateDuration, ignoreCoordinatedOmission: true }),
+            ),
+          )
+        : null;
+    const capacity =
+      cfg.capacityDuration > 0
+        ? await measure('capacity', `autocannon unthrottled, ${cfg.capacityConnections} connections, ${cfg.capacityDuration} s`, async () =>
+            L.summarizeAutocannon(await drive({ connections: cfg.capacityConnections, duration: cfg.capacityDuration })),
+          )
+        : null;
+
+    let floorAsReadme = null;
+    let floorWithEvents = null;
+    if (!cfg.skipFloor) {
+      const runFloor = async (label) => {
+        const loadBefore = L.loadAverages();
+        L.log(`floor (${label}): lookup.sql -c 8 -j 2 -T ${cfg.floorDuration} — ${loadBefore.uptime}`);
+        const sampler = L.startSampler(null, L.parseDbUrl(cfg.floorUrl).database);
+        const r = await L.pgbench(cfg.floorUrl, { clients: 8, threads: 2, seconds: cfg.floorDuration, script: 'lookup.sql' });
+        const resources = sampler.stop();
+        L.log(`floor (${label}): ${r.tps.toFixed(1)} lookups/s, avg latency ${r.latencyAvgMs} ms, failed ${r.failed}`);
+        return { label, ...r, postgresCpuPercent: resources.postgresCpuPercent, machineBusyPercent: resources.machineBusyPercent, load: { before: loadBefore, after: L.loadAverages() } };
+      };
+      await L.prepareFloor(cfg.floorUrl);
+      floorAsReadme = await runFloor('as README: no events');
+      // Like for like: 10 events per shipment, interleaved as ours are.
+      const t = Date.now();
+      await L.withClient(cfg.floorUrl, async (c) => {
+        await c.query(`INSERT INTO tracking_events (shipment_id, source, external_id, code, occurred_at, payload)
+          SELECT s.id, 'hub', s.id || '-' || k, 'HUB_SCAN', now() - make_interval(hours => 30 - 3 * k),
+                 '{"location":{"country":"DE","city":"Berlin"}}'
+            FROM generate_series(1, 10) k CROSS JOIN shipments s ORDER BY k, s.id`);
+        await c.query('VACUUM (ANALYZE) tracking_events');
+      });
+      L.log(`floor: seeded 10 events per shipment in ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      floorWithEvents = await runFloor('10 events per shipment');
+    }
+
+    load.end = L.loadAverages();
+    const verdict = {
+      p99: !fixed ? 'n/a' : fixed.http.p99Ms < TARGETS.p99Ms ? 'MET' : 'MISSED',
+      rate: !fixed ? 'n/a' : fixed.http.reqPerS >= TARGETS.rate * 0.98 ? 'MET' : 'MISSED',
+      p99AutocannonRate: bursty ? (bursty.http.p99Ms < TARGETS.p99Ms ? 'MET' : 'MISSED') : 'n/a',
+    };
+    const capacityRatio = capacity && floorWithEvents ? L.round(capacity.http.reqPerS / floorWithEvents.tps, 3) : null;
+
+    const passageRow = (label, r) =>
+      r && {
+        run: label,
+        'lookups/s': r.http.reqPerS,
+        'mean ms': r.http.meanMs,
+        'p50 ms': r.http.p50Ms,
+        'p99 ms': r.http.p99Ms,
+        'max ms': r.http.maxMs,
+        'non-2xx': r.http.non2xx,
+        'max RSS MB': r.resources.maxRssMb,
+        'CPU node/pg %': `${r.resources.childCpuPercent}/${r.resources.postgresCpuPercent}`,
+      };
+    const rows = [
+      passageRow(`Passage paced ${cfg.rate}/s`, fixed),
+      passageRow(`Passage autocannon overallRate ${cfg.rate} c=${cfg.connections}`, bursty),
+      passageRow(`Passage unthrottled c=${cfg.capacityConnections}`, capacity),
+      ...[floorAsReadme, floorWithEvents].filter(Boolean).map((f) => ({
+        run: `floor lookup.sql c=8 (${f.label})`,
+        'lookups/s': L.round(f.tps, 1),
+        'mean ms': f.latencyAvgMs,
+        'p50 ms': '',
+        'p99 ms': '',
+        'max ms': '',
+        'non-2xx': f.failed,
+        'max RSS MB': '',
+        'CPU node/pg %': `-/${f.postgresCpuPercent}`,
+      })),
+    ].filter(Boolean);
+
+    console.log('\n== bench:lookup ==');
+    console.log(
+      `revision ${L.gitRevision()}, Node ${process.version}, pool ${cfg.poolMax}, ${dataset.shipments} shipments, ${dataset.events} events, ` +
+        `database ${dataset.size}; seeding ${seedSeconds.toFixed(1)} s${cfg.instrumented ? ', INSTRUMENTED (profiler/query counter on: figures are not comparable)' : ''}`,
+    );
+    console.log(`load average at start: ${load.start.one} ${load.start.five} ${load.start.fifteen}; at end: ${load.end.one} ${load.end.five} ${load.end.fifteen}`);
+    console.log(`\n${L.table(rows, Object.keys(rows[0]))}\n`);
+    if (fixed) {
+      console.log(`p99 at an even ${cfg.rate} req/s: ${fixed.http.p99Ms} ms  (target < ${TARGETS.p99Ms} ms)  ${verdict.p99}; achieved ${fixed.http.reqPerS} req/s  ${verdict.rate}`);
+      console.log(`  (timed from the actual write: p50 ${fixed.http.fromSend.p50Ms} ms, p99 ${fixed.http.fromSend.p99Ms} ms; at most ${fixed.http.maxInFlight} in flight)`);
+    }
+    if (bursty) console.log(`p99 under autocannon overallRate ${cfg.rate} (bursts at each 1 s tick): ${bursty.http.p99Ms} ms  ${verdict.p99AutocannonRate}`);
+    if (capacityRatio !== null) console.log(`capacity ratio Passage/floor (10 events per shipment): ${(capacityRatio * 100).toFixed(1)} %`);
+    console.log(`max RSS: ${Math.max(...[fixed, bursty, capacity].filter(Boolean).map((r) => r.resources.maxRssMb))} MB`);
+
+    const file = L.writeResult('lookup', {
+      benchmark: 'lookup',
+      runId,
+      at: new Date().toISOString(),
+      revision: L.gitRevision(),
+      node: process.version,
+      config: cfg,
+      load,
+      dataset: { ...dataset, seedSeconds, analyzeSeconds },
+      passage: { paced: fixed, autocannonRate: bursty, capacity },
+      floor: { asReadme: floorAsReadme, withEvents: floorWithEvents },
+      capacityRatio,
+      targets: TARGETS,
+      verdict,
+    });
+    console.log(`\nresults: ${file}`);
+    return 0;
+  } finally {
+    await passage.stop();
+  }
+}
+
+async function seededNumbers(url) {
+  try {
+    return await L.withClient(url, async (c) => {
+      const { rows } = await c.query(`SELECT tracking_number FROM shipments WHERE reference LIKE 'BENCH-%' AND reference <> 'BENCH-TEMPLATE'`);
+      return rows.map((r) => r.tracking_number);
+    });
+  } catch {
+    return [];
+  }
+}
+
+L.runMain(main);
