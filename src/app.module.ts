@@ -7,6 +7,7 @@ import { Clock, SystemClock } from './common/clock/clock';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
 import { loggerParams } from './common/http/logging';
 import { RateLimitGuard } from './common/http/rate-limit.guard';
+import { WindowThrottlerStorage } from './common/http/window-throttler.storage';
 import { IdempotencyInterceptor } from './common/idempotency/idempotency.interceptor';
 import { IdempotencyModule } from './common/idempotency/idempotency.module';
 import { AppConfig } from './config/app-config';
@@ -38,6 +39,7 @@ function apiModule(config: AppConfig): DynamicModule {
     module: HttpMetricsWiring,
     imports: [
       ThrottlerModule.forRoot({
+        storage: new WindowThrottlerStorage(),
         throttlers: [
           {
             name: 'default',
