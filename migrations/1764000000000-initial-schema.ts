@@ -70,7 +70,7 @@ export class InitialSchema1764000000000 implements MigrationInterface {
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now(),
         UNIQUE (retailer_id, reference)
-      )`);
+      ) WITH (fillfactor = 90)`);
     await q.query(`CREATE INDEX shipments_retailer_created_idx ON shipments (retailer_id, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX shipments_retailer_status_idx ON shipments (retailer_id, status, created_at DESC, id DESC)`);
     await q.query(`CREATE INDEX shipments_retailer_updated_idx ON shipments (retailer_id, updated_at)`);

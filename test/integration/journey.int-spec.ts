@@ -254,8 +254,12 @@ describe('journey transitions against PostgreSQL', () => {
       const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
       const before = await Promise.all([journeyTableCounts(db, a.id), journeyTableCounts(db, b.id)]);
       const repository = t.app.get(JourneyRepository);
-      // Fail the last write of the transaction: events, status and history have been written by then.
-      const spy = jest.spyOn(repository, 'insertJourneyEvents').mockRejectedValueOnce(new Error('outbox unavailable'));
+      // Fail after every write of the transaction has run: events, status, history and outbox are in by then.
+      const write = repository.writeBatch.bind(repository);
+      const spy = jest.spyOn(repository, 'writeBatch').mockImplementationOnce(async (...args) => {
+        await write(...args);
+        throw new Error('outbox unavailable');
+      });
       try {
         await expect(
           journey.apply([draft(a.id, 'COLLECTED', 0), draft(a.id, 'HUB_SCAN', 10), draft(b.id, 'COLLECTED', 0)]),
@@ -276,7 +280,11 @@ describe('journey transitions against PostgreSQL', () => {
       const shipment = await bookShipment(t.http, retailer);
       const before = await journeyTableCounts(db, shipment.id);
       const repository = t.app.get(JourneyRepository);
-      const spy = jest.spyOn(repository, 'insertHistory').mockRejectedValueOnce(new Error('disk full'));
+      const write = repository.writeBatch.bind(repository);
+      const spy = jest.spyOn(repository, 'writeBatch').mockImplementationOnce(async (...args) => {
+        await write(...args);
+        throw new Error('disk full');
+      });
       try {
         const res = await postScans(t.http, carrier.key, [
           scan(shipment.trackingNumber, 'COLLECTED', minute(0)),

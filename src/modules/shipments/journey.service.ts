@@ -9,13 +9,19 @@ import {
   HistoryRow,
   JourneyEventRow,
   JourneyRepository,
+  LockedShipment,
   NewEventRow,
   ShipmentUpdateRow,
   TrackingEventFields,
 } from './journey.repository';
 
-/** One event to apply to a shipment already resolved and authorised by the caller. */
-export interface JourneyEventDraft extends TrackingEventFields {
+/**
+ * One event to apply, naming its shipment by id (Passage's own events) or by tracking number (scans);
+ * all events of one call name their shipments the same way.
+ */
+export interface JourneyEventDraft extends Omit<TrackingEventFields, 'shipmentId'> {
+  shipmentId?: string;
+  trackingNumber?: string;
   /** Write nothing unless this event moves the status (a retailer's cancel or return request). */
   requireMove?: boolean;
 }
@@ -53,11 +59,12 @@ export class JourneyService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async apply(drafts: JourneyEventDraft[]): Promise<JourneyEventResult[]> {
+  /** `scope.retailerId`: only that retailer's shipments can be touched; others are `unknown_shipment`. */
+  async apply(drafts: JourneyEventDraft[], scope: { retailerId?: string } = {}): Promise<JourneyEventResult[]> {
     if (drafts.length === 0) return [];
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction((tx) => this.applyInTransaction(tx, drafts));
+        return await this.db.transaction((tx) => this.applyInTransaction(tx, drafts, scope));
       } catch (error) {
         if (error instanceof MoveRefused) return drafts.map(() => ({ result: 'rejected', status: error.status }));
         if (!(error instanceof RetryableConflict || isSerializationFailure(error)) || attempt >= MAX_ATTEMPTS) throw error;
@@ -66,33 +73,43 @@ export class JourneyService {
     }
   }
 
-  private async applyInTransaction(tx: EntityManager, drafts: JourneyEventDraft[]): Promise<JourneyEventResult[]> {
+  private async applyInTransaction(
+    tx: EntityManager,
+    drafts: JourneyEventDraft[],
+    scope: { retailerId?: string },
+  ): Promise<JourneyEventResult[]> {
     const now = this.clock.now();
-    const shipmentIds = [...new Set(drafts.map((d) => d.shipmentId))];
-    const shipments = new Map((await this.repository.lockShipments(tx, shipmentIds)).map((s) => [s.id, s]));
-    const existing = await this.repository.findExistingEventKeys(
+    const byTrackingNumber = drafts[0].trackingNumber !== undefined;
+    const refs = [...new Set(drafts.map((d) => (byTrackingNumber ? d.trackingNumber : d.shipmentId) ?? ''))];
+    const locked = await this.repository.lockShipmentsAndFindDuplicates(
       tx,
-      drafts.map((d) => d.source),
-      drafts.map((d) => d.externalEventId),
+      byTrackingNumber ? { trackingNumbers: refs, retailerId: scope.retailerId } : { shipmentIds: refs, retailerId: scope.retailerId },
+      drafts,
     );
+    const shipments = new Map<string, LockedShipment>();
+    for (const s of locked.shipments) shipments.set(byTrackingNumber ? s.tracking_number : s.id, s);
 
+    type Fresh = TrackingEventFields & { key: string; draft: JourneyEventDraft; requireMove?: boolean };
     const results = new Map<JourneyEventDraft, JourneyEventResult>();
-    const fresh = new Map<string, (JourneyEventDraft & { key: string; draft: JourneyEventDraft })[]>();
+    const fresh = new Map<string, Fresh[]>();
     const seenInBatch = new Set<string>();
     for (const draft of drafts) {
       const key = eventKey(draft.source, draft.externalEventId);
-      if (!shipments.has(draft.shipmentId)) results.set(draft, { result: 'unknown_shipment' });
-      else if (existing.has(key) || seenInBatch.has(key)) results.set(draft, { result: 'duplicate' });
+      const shipment = shipments.get((byTrackingNumber ? draft.trackingNumber : draft.shipmentId) ?? '');
+      if (!shipment) results.set(draft, { result: 'unknown_shipment' });
+      else if (locked.existing.has(key) || seenInBatch.has(key)) results.set(draft, { result: 'duplicate' });
       else {
         seenInBatch.add(key);
-        const list = fresh.get(draft.shipmentId) ?? [];
-        list.push({ ...draft, key, draft });
-        fresh.set(draft.shipmentId, list);
+        const { trackingNumber: _tn, ...fields } = draft;
+        const list = fresh.get(shipment.id) ?? [];
+        list.push({ ...fields, shipmentId: shipment.id, key, draft });
+        fresh.set(shipment.id, list);
       }
     }
+    const shipmentsById = new Map(locked.shipments.map((s) => [s.id, s]));
 
     const replayIds = [...fresh.entries()]
-      .filter(([id, events]) => needsReplay(this.state(shipments.get(id)!), events))
+      .filter(([id, events]) => needsReplay(this.state(shipmentsById.get(id)!), events))
       .map(([id]) => id);
     const histories = new Map<string, { code: EventCode; occurredAt: Date; key: string }[]>();
     if (replayIds.length > 0) {
@@ -106,10 +123,10 @@ export class JourneyService {
     const eventRows: NewEventRow[] = [];
     const updates: ShipmentUpdateRow[] = [];
     const history: HistoryRow[] = [];
-    const outbox: (JourneyEventRow & { eventKey: string })[] = [];
+    const outbox: JourneyEventRow[] = [];
 
     for (const [shipmentId, events] of fresh) {
-      const shipment = shipments.get(shipmentId)!;
+      const shipment = shipmentsById.get(shipmentId)!;
       const decision = decideShipmentJourney(this.state(shipment), events, histories.get(shipmentId) ?? []);
       for (const d of decision.events) {
         const { key: _key, draft, requireMove, ...row } = d.event;
@@ -138,7 +155,7 @@ export class JourneyService {
           retailerId: shipment.retailer_id,
           fromStatus: t.from,
           toStatus: t.to,
-          eventKey: t.event.key,
+          event: t.event,
           cause: t.replayed ? 'replay' : 'event',
           occurredAt: t.event.occurredAt,
         });
@@ -159,16 +176,10 @@ export class JourneyService {
       });
     }
 
-    const inserted = await this.repository.insertEvents(tx, eventRows);
-    // A concurrent request inserted one of these events after our duplicate check: start again.
-    if (inserted.size !== eventRows.length) throw new RetryableConflict(`inserted ${inserted.size} of ${eventRows.length} events`);
-    const updated = await this.repository.updateShipments(tx, updates, now);
+    const { inserted, updated } = await this.repository.writeBatch(tx, { events: eventRows, updates, history, journeyEvents: outbox }, now);
+    // A concurrent request stored one of these events after our duplicate check: start again.
+    if (inserted !== eventRows.length) throw new RetryableConflict(`inserted ${inserted} of ${eventRows.length} events`);
     if (updated !== updates.length) throw new RetryableConflict(`guarded update matched ${updated} of ${updates.length} shipments`);
-    await this.repository.insertHistory(tx, history, inserted);
-    await this.repository.insertJourneyEvents(
-      tx,
-      outbox.map(({ eventKey: key, ...row }) => ({ ...row, payload: { ...row.payload, trackingEventId: inserted.get(key) ?? null } })),
-    );
     return drafts.map((d) => results.get(d)!);
   }
 
@@ -182,16 +193,16 @@ export class JourneyService {
   private journeyEvent(
     shipment: { id: string; retailer_id: string; tracking_number: string },
     type: string,
-    event: JourneyEventDraft & { key: string },
+    event: TrackingEventFields,
     from: JourneyStatus,
     to: JourneyStatus,
-  ): JourneyEventRow & { eventKey: string } {
+  ): JourneyEventRow {
     return {
       shipmentId: shipment.id,
       retailerId: shipment.retailer_id,
       type,
       occurredAt: event.occurredAt,
-      eventKey: event.key,
+      event: { source: event.source, externalEventId: event.externalEventId },
       payload: {
         shipmentId: shipment.id,
         retailerId: shipment.retailer_id,

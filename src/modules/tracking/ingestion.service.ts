@@ -15,13 +15,12 @@ import {
   TrackingEventResultKind,
   TRACKING_EVENT_RESULTS,
 } from './dto/tracking-event.dto';
-import { TrackingRepository } from './tracking.repository';
 
 /** Events may not claim to have happened further ahead than this (carrier clocks drift, but not by days). */
 const MAX_FUTURE_MS = 24 * 3_600_000;
 
 type Invalid = { kind: 'invalid'; errors: { code: string; field: string; issue: string }[] };
-type Parsed = { kind: 'ok'; item: TrackingEventItemDto; trackingNumber: string; draft: Omit<JourneyEventDraft, 'shipmentId'> };
+type Parsed = { kind: 'ok'; item: TrackingEventItemDto; trackingNumber: string; draft: Omit<JourneyEventDraft, 'shipmentId' | 'trackingNumber'> };
 
 /**
  * Carrier scan ingestion: validate each item on its own, resolve tracking numbers within what the
@@ -31,7 +30,6 @@ type Parsed = { kind: 'ok'; item: TrackingEventItemDto; trackingNumber: string; 
 export class IngestionService {
   constructor(
     private readonly journey: JourneyService,
-    private readonly tracking: TrackingRepository,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
   ) {}
@@ -39,29 +37,22 @@ export class IngestionService {
   async ingest(principal: Principal, items: Record<string, unknown>[]): Promise<TrackingEventBatchResponseDto> {
     const source = sourceOf(principal);
     const parsed = items.map((raw) => this.parse(raw, source));
-    const wanted = [...new Set(parsed.flatMap((p) => (p.kind === 'ok' ? [p.trackingNumber] : [])))];
-    const shipments = await this.tracking.resolveTrackingNumbers(
-      wanted,
-      principal.kind === 'retailer' ? principal.retailerId : undefined,
-    );
-
     const drafts: JourneyEventDraft[] = [];
     const draftIndex = new Map<number, number>();
     parsed.forEach((p, index) => {
       if (p.kind !== 'ok') return;
-      const shipmentId = shipments.get(p.trackingNumber);
-      if (!shipmentId) return;
       draftIndex.set(index, drafts.length);
-      drafts.push({ ...p.draft, shipmentId });
+      drafts.push({ ...p.draft, trackingNumber: p.trackingNumber });
     });
-    const applied = await this.journey.apply(drafts);
+    // Tracking numbers resolve inside the transaction, limited to what the caller may touch: a retailer's
+    // key reaches only its own shipments (others read as unknown), a carrier's key any shipment.
+    const applied = await this.journey.apply(drafts, { retailerId: principal.kind === 'retailer' ? principal.retailerId : undefined });
 
     const results: TrackingEventResultDto[] = parsed.map((p, index) => {
       const eventId = typeof items[index]?.eventId === 'string' ? (items[index].eventId as string) : undefined;
       if (p.kind === 'invalid') return { index, eventId, result: 'invalid', errors: p.errors };
-      const at = draftIndex.get(index);
-      const outcome = at === undefined ? undefined : applied[at];
-      if (!outcome || outcome.result === 'unknown_shipment') return { index, eventId, result: 'unknown_tracking_number' };
+      const outcome = applied[draftIndex.get(index)!];
+      if (outcome.result === 'unknown_shipment') return { index, eventId, result: 'unknown_tracking_number' };
       if (outcome.result === 'duplicate') return { index, eventId, result: 'duplicate' };
       // Scans never set requireMove, so they are never rejected.
       if (outcome.result === 'rejected') throw new Error('a scan was rejected as if it required a move');

@@ -20,18 +20,6 @@ export interface PublicShipmentRow {
 export class TrackingRepository {
   constructor(private readonly db: DataSource) {}
 
-  /** Tracking number → shipment id, limited to one retailer's shipments when `retailerId` is given. */
-  async resolveTrackingNumbers(trackingNumbers: string[], retailerId?: string): Promise<Map<string, string>> {
-    if (trackingNumbers.length === 0) return new Map();
-    const rows: { id: string; tracking_number: string }[] = retailerId
-      ? await this.db.query(`SELECT id, tracking_number FROM shipments WHERE tracking_number = ANY($1::text[]) AND retailer_id = $2`, [
-          trackingNumbers,
-          retailerId,
-        ])
-      : await this.db.query(`SELECT id, tracking_number FROM shipments WHERE tracking_number = ANY($1::text[])`, [trackingNumbers]);
-    return new Map(rows.map((r) => [r.tracking_number, r.id]));
-  }
-
   /** The public view in one round trip: the shipment and its events in occurrence order. */
   async findPublic(trackingNumber: string): Promise<PublicShipmentRow | undefined> {
     const rows: PublicShipmentRow[] = await this.db.query(
