@@ -47,6 +47,15 @@ function expectChained(history: { from_status: string | null; to_status: string;
 }
 
 
+/** Lets the next batch write everything, then fails before the commit (a crash at the worst moment). */
+function failAfterWriting(repository: JourneyRepository, message: string) {
+  const write = repository.writeBatch.bind(repository);
+  return jest.spyOn(repository, 'writeBatch').mockImplementationOnce(async (...args) => {
+    await write(...args);
+    throw new Error(message);
+  });
+}
+
 describe('journey transitions against PostgreSQL', () => {
   let t: TestApp;
   let db: DataSource;
@@ -253,13 +262,8 @@ describe('journey transitions against PostgreSQL', () => {
     it('writes nothing at all when a batch fails part-way through its transaction', async () => {
       const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
       const before = await Promise.all([journeyTableCounts(db, a.id), journeyTableCounts(db, b.id)]);
-      const repository = t.app.get(JourneyRepository);
       // Fail after every write of the transaction has run: events, status, history and outbox are in by then.
-      const write = repository.writeBatch.bind(repository);
-      const spy = jest.spyOn(repository, 'writeBatch').mockImplementationOnce(async (...args) => {
-        await write(...args);
-        throw new Error('outbox unavailable');
-      });
+      const spy = failAfterWriting(t.app.get(JourneyRepository), 'outbox unavailable');
       try {
         await expect(
           journey.apply([draft(a.id, 'COLLECTED', 0), draft(a.id, 'HUB_SCAN', 10), draft(b.id, 'COLLECTED', 0)]),
@@ -279,12 +283,7 @@ describe('journey transitions against PostgreSQL', () => {
     it('writes nothing when the HTTP batch fails inside the database', async () => {
       const shipment = await bookShipment(t.http, retailer);
       const before = await journeyTableCounts(db, shipment.id);
-      const repository = t.app.get(JourneyRepository);
-      const write = repository.writeBatch.bind(repository);
-      const spy = jest.spyOn(repository, 'writeBatch').mockImplementationOnce(async (...args) => {
-        await write(...args);
-        throw new Error('disk full');
-      });
+      const spy = failAfterWriting(t.app.get(JourneyRepository), 'disk full');
       try {
         const res = await postScans(t.http, carrier.key, [
           scan(shipment.trackingNumber, 'COLLECTED', minute(0)),
