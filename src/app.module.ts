@@ -17,6 +17,7 @@ import { AdminModule } from './modules/admin/admin.module';
 import { AuthGuard } from './modules/auth/auth.guard';
 import { AuthModule } from './modules/auth/auth.module';
 import { CarriersModule } from './modules/carriers/carriers.module';
+import { CountryRulesModule } from './modules/country-rules/country-rules.module';
 import { HealthModule } from './modules/health/health.module';
 import { HttpMetricsMiddleware } from './modules/metrics/http-metrics.middleware';
 import { MetricsController } from './modules/metrics/metrics.controller';
@@ -58,6 +59,7 @@ function apiModule(config: AppConfig): DynamicModule {
       CarriersModule,
       ShipmentsModule,
       TrackingModule,
+      CountryRulesModule,
       AdminModule,
     ],
     controllers: [MetricsController],

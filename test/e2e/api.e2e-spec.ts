@@ -413,6 +413,9 @@ describe('the HTTP API', () => {
       'POST /v1/admin/carriers/{id}/api-keys',
       'GET /v1/admin/carriers/{id}/api-keys',
       'DELETE /v1/admin/carriers/{id}/api-keys/{keyId}',
+      'GET /v1/admin/fx-rates',
+      'GET /v1/admin/fx-rates/{currency}',
+      'POST /v1/admin/fx-rates',
     ];
     type Operation = { summary?: string; security?: object[]; parameters?: { in: string }[]; responses: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string } } } }> };
     let doc: { openapi: string; paths: Record<string, Record<string, Operation>> };

@@ -6,6 +6,7 @@ import { scratchDatabaseUrl } from '../utils/database';
 const TABLES = [
   'api_keys',
   'carriers',
+  'fx_rates',
   'idempotency_keys',
   'journey_events',
   'retailers',
