@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   if (config.role === 'worker') {
     const worker = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });
     worker.enableShutdownHooks();
-    console.log('Passage worker started (schedules; outbox dispatch arrives with the messaging issue).');
+    console.log('Passage worker started (message dispatcher and schedules).');
     return;
   }
 

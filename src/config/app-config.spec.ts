@@ -24,6 +24,12 @@ describe('loadAppConfig', () => {
       idempotency: { ttlHours: 24 },
       logLevel: 'info',
       seedDemo: true,
+      notifications: {
+        smtpUrl: undefined,
+        emailFrom: 'Passage <no-reply@passage.local>',
+        twilio: undefined,
+        dispatch: { batchSize: 50, pollMs: 500, leaseSeconds: 60 },
+      },
     });
   });
 
@@ -45,6 +51,15 @@ describe('loadAppConfig', () => {
       PUBLIC_RATE_LIMIT_PER_MINUTE: '10',
       IDEMPOTENCY_TTL_HOURS: '48',
       SEED_DEMO: '0',
+      SMTP_URL: 'smtp://mail:1025',
+      EMAIL_FROM: 'Acme <updates@acme.test>',
+      TWILIO_ACCOUNT_SID: 'AC123',
+      TWILIO_AUTH_TOKEN: 'token',
+      TWILIO_FROM: '+15005550006',
+      TWILIO_API_BASE_URL: 'http://twilio-proxy:4010',
+      DISPATCH_BATCH_SIZE: '200',
+      DISPATCH_POLL_MS: '250',
+      DISPATCH_LEASE_SECONDS: '30',
     });
     expect(config).toEqual({
       env: 'production',
@@ -62,7 +77,17 @@ describe('loadAppConfig', () => {
       idempotency: { ttlHours: 48 },
       logLevel: 'warn',
       seedDemo: false,
+      notifications: {
+        smtpUrl: 'smtp://mail:1025',
+        emailFrom: 'Acme <updates@acme.test>',
+        twilio: { accountSid: 'AC123', authToken: 'token', from: '+15005550006', apiBaseUrl: 'http://twilio-proxy:4010' },
+        dispatch: { batchSize: 200, pollMs: 250, leaseSeconds: 30 },
+      },
     });
+  });
+
+  it('leaves SMS in preview unless the Twilio account, token and sender are all set', () => {
+    expect(load({ TWILIO_ACCOUNT_SID: 'AC1', TWILIO_AUTH_TOKEN: 't' }).notifications.twilio).toBeUndefined();
   });
 
   it.each(['1', 'true', 'TRUE', 'yes', 'on'])('reads %j as true', (value) => {

@@ -34,6 +34,15 @@ class EnvironmentSchema {
   @Transform(toInt) @IsInt() @Min(1) AUTH_FAILURES_PER_MINUTE = 30;
   @Transform(toInt) @IsInt() @Min(1) @Max(720) IDEMPOTENCY_TTL_HOURS = 24;
   @Transform(toBool) @IsBoolean() SEED_DEMO = true;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() SMTP_URL?: string;
+  @IsString() EMAIL_FROM = 'Passage <no-reply@passage.local>';
+  @Transform(emptyToUndefined) @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() TWILIO_AUTH_TOKEN?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsString() TWILIO_FROM?: string;
+  @Transform(emptyToUndefined) @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL?: string;
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) DISPATCH_BATCH_SIZE = 50;
+  @Transform(toInt) @IsInt() @Min(10) @Max(60_000) DISPATCH_POLL_MS = 500;
+  @Transform(toInt) @IsInt() @Min(5) @Max(3600) DISPATCH_LEASE_SECONDS = 60;
 }
 
 export interface AppConfig {
@@ -53,6 +62,14 @@ export interface AppConfig {
   idempotency: { ttlHours: number };
   logLevel: string;
   seedDemo: boolean;
+  notifications: {
+    /** Unset: email goes to the local preview instead of being sent. */
+    smtpUrl?: string;
+    emailFrom: string;
+    /** Unset: SMS goes to the local preview instead of being sent. */
+    twilio?: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
+    dispatch: { batchSize: number; pollMs: number; leaseSeconds: number };
+  };
 }
 
 export class ConfigValidationError extends Error {}
@@ -86,6 +103,15 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
     idempotency: { ttlHours: parsed.IDEMPOTENCY_TTL_HOURS },
     logLevel: parsed.LOG_LEVEL,
     seedDemo: parsed.SEED_DEMO,
+    notifications: {
+      smtpUrl: parsed.SMTP_URL,
+      emailFrom: parsed.EMAIL_FROM,
+      twilio:
+        parsed.TWILIO_ACCOUNT_SID && parsed.TWILIO_AUTH_TOKEN && parsed.TWILIO_FROM
+          ? { accountSid: parsed.TWILIO_ACCOUNT_SID, authToken: parsed.TWILIO_AUTH_TOKEN, from: parsed.TWILIO_FROM, apiBaseUrl: parsed.TWILIO_API_BASE_URL }
+          : undefined,
+      dispatch: { batchSize: parsed.DISPATCH_BATCH_SIZE, pollMs: parsed.DISPATCH_POLL_MS, leaseSeconds: parsed.DISPATCH_LEASE_SECONDS },
+    },
   };
 }
 

@@ -9,6 +9,7 @@ const TABLES = [
   'fx_rates',
   'idempotency_keys',
   'journey_events',
+  'messages',
   'retailers',
   'shipment_status_history',
   'shipments',

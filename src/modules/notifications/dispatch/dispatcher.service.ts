@@ -1,0 +1,73 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../../config/app-config';
+import { Clock } from '../../../common/clock/clock';
+import { EmailChannel, SendResult, SmsChannel } from '../channels/channel';
+import { ClaimedMessage, MessageRepository } from './message.repository';
+import { retryDelayMs } from './retry-policy';
+
+export interface DispatchSummary {
+  claimed: number;
+  sent: number;
+  retried: number;
+  dead: number;
+  /** Outcomes not recorded because the lease had passed to another dispatcher. */
+  lostLease: number;
+}
+
+/**
+ * Sends what the planner decided, and only that: claim due messages under a lease, send each on its
+ * channel, record the outcome. Transient failures come back later with backoff and jitter; permanent ones,
+ * and the last attempt, go to the dead-letter state, from which an operator can redrive them.
+ */
+@Injectable()
+export class DispatcherService {
+  private readonly logger = new Logger(DispatcherService.name);
+
+  constructor(
+    private readonly messages: MessageRepository,
+    private readonly email: EmailChannel,
+    private readonly sms: SmsChannel,
+    private readonly clock: Clock,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async dispatchOnce(): Promise<DispatchSummary> {
+    const { batchSize, leaseSeconds } = this.config.notifications.dispatch;
+    const claimed = await this.messages.claim(batchSize, this.clock.now(), leaseSeconds * 1000);
+    const summary: DispatchSummary = { claimed: claimed.length, sent: 0, retried: 0, dead: 0, lostLease: 0 };
+    await Promise.all(
+      claimed.map(async (message) => {
+        const result = await this.send(message);
+        const at = this.clock.now();
+        let kept: boolean;
+        if (result.status === 'accepted') {
+          kept = await this.messages.complete(message, { status: 'sent', providerMessageId: result.providerMessageId, at });
+          summary.sent += 1;
+        } else if (!result.permanent && message.attempts < message.max_attempts) {
+          const nextAttemptAt = new Date(at.getTime() + retryDelayMs(message.channel, message.attempts));
+          kept = await this.messages.complete(message, { status: 'pending', nextAttemptAt, code: result.code, detail: result.detail, at });
+          summary.retried += 1;
+        } else {
+          kept = await this.messages.complete(message, { status: 'dead', code: result.code, detail: result.detail, at });
+          summary.dead += 1;
+          this.logger.warn({ messageId: message.id, channel: message.channel, code: result.code }, 'message dead-lettered');
+        }
+        if (!kept) summary.lostLease += 1;
+      }),
+    );
+    return summary;
+  }
+
+  private send(message: ClaimedMessage): Promise<SendResult> {
+    const p = message.payload as { subject?: string; text?: string; html?: string; body?: string; statusCallbackUrl?: string; headers?: Record<string, string> };
+    switch (message.channel) {
+      case 'email':
+        return this.email.send({ to: message.recipient, subject: p.subject ?? '', text: p.text ?? '', html: p.html ?? '', headers: p.headers });
+      case 'sms':
+        return this.sms.send({ to: message.recipient, body: p.body ?? '', statusCallbackUrl: p.statusCallbackUrl });
+      case 'webhook':
+        // Webhook endpoints (and their encrypted secrets) arrive with the retailer webhooks part of the messaging issue.
+        return Promise.resolve({ status: 'failed', permanent: true, code: 'WEBHOOK_UNSUPPORTED', detail: 'webhook endpoints are not configured yet' });
+    }
+  }
+}

@@ -1,0 +1,126 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+
+export type MessageChannel = 'email' | 'sms' | 'webhook';
+
+export interface ClaimedMessage {
+  id: string;
+  retailer_id: string;
+  shipment_id: string | null;
+  channel: MessageChannel;
+  recipient: string;
+  template: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  max_attempts: number;
+  lease_until: Date;
+}
+
+export interface NewMessage {
+  retailerId: string;
+  shipmentId: string | null;
+  channel: MessageChannel;
+  recipient: string;
+  template: string;
+  dedupeKey: string;
+  payload: object;
+  maxAttempts: number;
+  nextAttemptAt?: Date;
+}
+
+/** The message outbox. Claims use FOR UPDATE SKIP LOCKED, so any number of dispatchers never share a row. */
+@Injectable()
+export class MessageRepository {
+  constructor(private readonly db: DataSource) {}
+
+  /** Enqueues messages; a dedupe key already present is skipped. Returns how many were new. */
+  async enqueue(messages: NewMessage[]): Promise<number> {
+    if (messages.length === 0) return 0;
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `WITH ins AS (
+         INSERT INTO messages (retailer_id, shipment_id, channel, recipient, template, dedupe_key, payload, max_attempts, next_attempt_at)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::jsonb[], $8::int[], $9::timestamptz[])
+         ON CONFLICT (dedupe_key) DO NOTHING RETURNING 1)
+       SELECT count(*)::int AS n FROM ins`,
+      [
+        messages.map((m) => m.retailerId),
+        messages.map((m) => m.shipmentId),
+        messages.map((m) => m.channel),
+        messages.map((m) => m.recipient),
+        messages.map((m) => m.template),
+        messages.map((m) => m.dedupeKey),
+        messages.map((m) => JSON.stringify(m.payload)),
+        messages.map((m) => m.maxAttempts),
+        messages.map((m) => m.nextAttemptAt ?? new Date(0)),
+      ],
+    );
+    return n;
+  }
+
+  /**
+   * Claims up to `limit` due messages under a lease: pending ones whose time has come, and ones whose
+   * sender's lease ran out (a crashed dispatcher), which are then sent again.
+   */
+  async claim(limit: number, now: Date, leaseMs: number): Promise<ClaimedMessage[]> {
+    return this.db.query(
+      `WITH due AS (
+         SELECT id FROM messages WHERE status = 'pending' AND next_attempt_at <= $2
+          ORDER BY next_attempt_at LIMIT $1 FOR UPDATE SKIP LOCKED
+       ), expired AS (
+         SELECT id FROM messages WHERE status = 'sending' AND lease_until < $2
+          ORDER BY lease_until LIMIT $1 FOR UPDATE SKIP LOCKED
+       ), claimed AS (
+         UPDATE messages m
+            SET status = 'sending', lease_until = $3, attempts = m.attempts + 1, updated_at = $2
+          WHERE m.id IN (SELECT id FROM due UNION ALL SELECT id FROM expired)
+          RETURNING m.id, m.retailer_id, m.shipment_id, m.channel, m.recipient, m.template, m.payload,
+                    m.attempts, m.max_attempts, m.lease_until)
+       -- Selected from a CTE so the driver returns plain rows (TypeORM returns [rows, count] for a bare UPDATE).
+       SELECT * FROM claimed`,
+      [limit, now, new Date(now.getTime() + leaseMs)],
+    );
+  }
+
+  /** Records an outcome, only while this dispatcher still holds the lease it claimed the message with. */
+  async complete(
+    message: ClaimedMessage,
+    outcome:
+      | { status: 'sent'; providerMessageId: string; at: Date }
+      | { status: 'pending'; nextAttemptAt: Date; code: string; detail: string; at: Date }
+      | { status: 'dead'; code: string; detail: string; at: Date },
+  ): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH done AS (
+         UPDATE messages
+            SET status = $3, lease_until = NULL, updated_at = $4,
+                provider_message_id = COALESCE($5, provider_message_id),
+                sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
+                next_attempt_at = COALESCE($6, next_attempt_at),
+                last_error_code = $7, last_error = $8
+          WHERE id = $1 AND status = 'sending' AND lease_until = $2
+          RETURNING 1)
+       SELECT 1 FROM done`,
+      [
+        message.id,
+        message.lease_until,
+        outcome.status,
+        outcome.at,
+        outcome.status === 'sent' ? outcome.providerMessageId : null,
+        outcome.status === 'pending' ? outcome.nextAttemptAt : null,
+        outcome.status === 'sent' ? null : outcome.code,
+        outcome.status === 'sent' ? null : outcome.detail,
+      ],
+    );
+    return rows.length === 1;
+  }
+
+  /** Puts a dead message back in the queue with a fresh budget of attempts. */
+  async redrive(id: string, now: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH r AS (UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = $2, updated_at = $2
+                   WHERE id = $1 AND status = 'dead' RETURNING 1) SELECT 1 FROM r`,
+      [id, now],
+    );
+    return rows.length === 1;
+  }
+}

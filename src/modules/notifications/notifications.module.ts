@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { APP_CONFIG, AppConfig } from '../../config/app-config';
+import { EmailChannel, SmsChannel } from './channels/channel';
+import { PreviewEmailChannel, PreviewSmsChannel } from './channels/preview-channels';
+import { SmtpEmailChannel } from './channels/smtp-email.channel';
+import { TwilioSmsChannel } from './channels/twilio-sms.channel';
+import { DispatcherService } from './dispatch/dispatcher.service';
+import { MessageRepository } from './dispatch/message.repository';
+
+/** Notifications: so far the message outbox, its dispatcher and the channels (the planner follows). */
+@Module({
+  providers: [
+    MessageRepository,
+    DispatcherService,
+    {
+      provide: EmailChannel,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.notifications.smtpUrl
+          ? new SmtpEmailChannel(config.notifications.smtpUrl, config.notifications.emailFrom)
+          : new PreviewEmailChannel(),
+    },
+    {
+      provide: SmsChannel,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) =>
+        config.notifications.twilio ? new TwilioSmsChannel(config.notifications.twilio) : new PreviewSmsChannel(),
+    },
+  ],
+  exports: [MessageRepository, DispatcherService],
+})
+export class NotificationsModule {}
