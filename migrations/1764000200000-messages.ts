@@ -36,6 +36,7 @@ export class Messages1764000200000 implements MigrationInterface {
     await q.query(`CREATE INDEX messages_lease_idx ON messages (lease_until) WHERE status = 'sending'`);
     await q.query(`CREATE INDEX messages_retailer_shipment_idx ON messages (retailer_id, shipment_id, created_at)`);
     await q.query(`CREATE INDEX messages_dead_idx ON messages (updated_at) WHERE status = 'dead'`);
+    await q.query(`CREATE INDEX messages_provider_idx ON messages (provider_message_id) WHERE provider_message_id IS NOT NULL`);
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -10,6 +10,8 @@ export function configureHttpApp(app: NestExpressApplication): INestApplication 
   app.useLogger(app.get(Logger));
   app.use(requestIdMiddleware);
   app.useBodyParser('json', { limit: '5mb' });
+  // Form posts: Twilio's status callbacks and inbound messages.
+  app.useBodyParser('urlencoded', { extended: false, limit: '100kb' });
   app.disable('x-powered-by');
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();

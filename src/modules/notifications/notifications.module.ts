@@ -6,9 +6,15 @@ import { SmtpEmailChannel } from './channels/smtp-email.channel';
 import { TwilioSmsChannel } from './channels/twilio-sms.channel';
 import { DispatcherService } from './dispatch/dispatcher.service';
 import { MessageRepository } from './dispatch/message.repository';
+import { NotificationsAdminController } from './notifications.admin.controller';
+import { NotificationsController } from './notifications.controller';
+import { TwilioWebhookController } from './twilio-webhook.controller';
+import { ShipmentsModule } from '../shipments/shipments.module';
 
 /** Notifications: so far the message outbox, its dispatcher and the channels (the planner follows). */
 @Module({
+  imports: [ShipmentsModule],
+  controllers: [NotificationsController, NotificationsAdminController, TwilioWebhookController],
   providers: [
     MessageRepository,
     DispatcherService,

@@ -16,6 +16,21 @@ export interface ClaimedMessage {
   lease_until: Date;
 }
 
+export interface MessageRow {
+  id: string;
+  channel: MessageChannel;
+  recipient: string;
+  template: string;
+  status: string;
+  skip_reason: string | null;
+  attempts: number;
+  provider_message_id: string | null;
+  last_error_code: string | null;
+  created_at: Date;
+  sent_at: Date | null;
+  updated_at: Date;
+}
+
 export interface NewMessage {
   retailerId: string;
   shipmentId: string | null;
@@ -112,6 +127,39 @@ export class MessageRepository {
       ],
     );
     return rows.length === 1;
+  }
+
+  /**
+   * Applies a provider's delivery report to the message it sent. Reports may arrive out of order: a status
+   * only replaces one of lower rank (sent < delivered, undelivered, failed), so "sent" never follows "delivered".
+   */
+  async recordDeliveryStatus(channel: MessageChannel, providerMessageId: string, status: 'sent' | 'delivered' | 'undelivered' | 'failed', at: Date): Promise<boolean> {
+    const rows: unknown[] = await this.db.query(
+      `WITH r AS (
+         UPDATE messages SET status = $3, updated_at = $4
+          WHERE channel = $1 AND provider_message_id = $2
+            AND (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'undelivered' THEN 2 WHEN 'failed' THEN 2 ELSE 3 END)
+              < (CASE $3 WHEN 'sent' THEN 1 ELSE 2 END)
+          RETURNING 1)
+       SELECT 1 FROM r`,
+      [channel, providerMessageId, status, at],
+    );
+    return rows.length > 0;
+  }
+
+  /** A retailer's messages for one of its shipments, oldest first. */
+  listForShipment(retailerId: string, shipmentId: string): Promise<MessageRow[]> {
+    return this.db.query(
+      `SELECT id, channel, recipient, template, status, skip_reason, attempts, provider_message_id, last_error_code,
+              created_at, sent_at, updated_at
+         FROM messages WHERE retailer_id = $1 AND shipment_id = $2 ORDER BY created_at, id`,
+      [retailerId, shipmentId],
+    );
+  }
+
+  async statusOf(id: string): Promise<string | undefined> {
+    const rows: { status: string }[] = await this.db.query(`SELECT status FROM messages WHERE id = $1`, [id]);
+    return rows[0]?.status;
   }
 
   /** Puts a dead message back in the queue with a fresh budget of attempts. */
