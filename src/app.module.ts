@@ -22,7 +22,7 @@ import { HealthModule } from './modules/health/health.module';
 import { HttpMetricsMiddleware } from './modules/metrics/http-metrics.middleware';
 import { MetricsController } from './modules/metrics/metrics.controller';
 import { MetricsModule } from './modules/metrics/metrics.module';
-import { NotificationsModule } from './modules/notifications/notifications.module';
+import { NotificationsApiModule } from './modules/notifications/notifications.module';
 import { RetailersModule } from './modules/retailers/retailers.module';
 import { ShipmentsModule } from './modules/shipments/shipments.module';
 import { TrackingModule } from './modules/tracking/tracking.module';
@@ -61,7 +61,7 @@ function apiModule(config: AppConfig): DynamicModule {
       ShipmentsModule,
       TrackingModule,
       CountryRulesModule,
-      NotificationsModule,
+      NotificationsApiModule,
       AdminModule,
     ],
     controllers: [MetricsController],

@@ -11,10 +11,8 @@ import { NotificationsController } from './notifications.controller';
 import { TwilioWebhookController } from './twilio-webhook.controller';
 import { ShipmentsModule } from '../shipments/shipments.module';
 
-/** Notifications: so far the message outbox, its dispatcher and the channels (the planner follows). */
+/** Notifications core: the message outbox, its dispatcher and the channels (the planner follows). */
 @Module({
-  imports: [ShipmentsModule],
-  controllers: [NotificationsController, NotificationsAdminController, TwilioWebhookController],
   providers: [
     MessageRepository,
     DispatcherService,
@@ -36,3 +34,10 @@ import { ShipmentsModule } from '../shipments/shipments.module';
   exports: [MessageRepository, DispatcherService],
 })
 export class NotificationsModule {}
+
+/** The api role's notification endpoints. The worker imports only NotificationsModule. */
+@Module({
+  imports: [NotificationsModule, ShipmentsModule],
+  controllers: [NotificationsController, NotificationsAdminController, TwilioWebhookController],
+})
+export class NotificationsApiModule {}

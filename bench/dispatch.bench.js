@@ -1,0 +1,157 @@
+// bench:dispatch — messages/s from the outbox to local SMTP and Twilio-compatible sinks, with 1 and 3 workers.
+// Each run: enqueue N messages (3/4 email, 1/4 SMS) straight into the outbox, start K worker processes
+// (`node dist/src/main.js --role=worker`), and time until the sinks have received every message. The sinks
+// also count duplicates: every message must arrive exactly once.
+'use strict';
+const { spawn } = require('node:child_process');
+const { createServer } = require('node:http');
+const path = require('node:path');
+const { Client } = require('pg');
+const { SMTPServer } = require('smtp-server');
+
+const ROOT = path.resolve(__dirname, '..');
+const DB = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/passage_bench';
+const N = Number(process.env.BENCH_MESSAGES || 6000);
+const WORKER_COUNTS = (process.env.BENCH_WORKERS || '1,3').split(',').map(Number);
+const BATCH = process.env.BENCH_BATCH_SIZE || '200';
+
+async function sinks() {
+  const seen = new Map();
+  const times = { first: 0, last: 0 };
+  const note = (id) => {
+    times.last = Date.now();
+    times.first ||= times.last;
+    seen.set(id, (seen.get(id) || 0) + 1);
+  };
+  const smtp = new SMTPServer({
+    secure: false,
+    disabledCommands: ['STARTTLS', 'AUTH'],
+    logger: false,
+    onData(stream, _session, callback) {
+      let head = '';
+      stream.on('data', (chunk) => {
+        if (head.length < 4096) head += chunk.toString();
+      });
+      stream.on('end', () => {
+        const subject = /^Subject: (.*)$/m.exec(head);
+        note(subject ? subject[1].trim() : 'unknown');
+        callback();
+      });
+    },
+  });
+  await new Promise((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  let sid = 0;
+  const twilio = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      note(new URLSearchParams(body).get('Body'));
+      sid += 1;
+      res.writeHead(201, { 'Content-Type': 'application/json' }).end(JSON.stringify({ sid: `SM${String(sid).padStart(32, '0')}`, status: 'queued' }));
+    });
+  });
+  await new Promise((resolve) => twilio.listen(0, '127.0.0.1', resolve));
+  return {
+    seen,
+    times,
+    smtpPort: smtp.server.address().port,
+    twilioUrl: `http://127.0.0.1:${twilio.address().port}`,
+    close: async () => {
+      await new Promise((resolve) => smtp.close(resolve));
+      await new Promise((resolve) => twilio.close(resolve));
+    },
+  };
+}
+
+async function prepare(client) {
+  await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
+  // Let the app create its schema: one short-lived api process runs the migrations.
+  await new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), '--role=worker'], {
+      cwd: ROOT,
+      env: { ...process.env, DATABASE_URL: DB, LOG_LEVEL: 'warn', MIGRATIONS_RUN: 'true' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    child.stdout.on('data', (d) => {
+      if (String(d).includes('worker started')) child.kill('SIGTERM');
+    });
+    child.on('exit', (code, signal) => (code === 0 || signal ? resolve() : reject(new Error(`migration run exited ${code}`))));
+  });
+  const [{ id }] = (await client.query(`INSERT INTO retailers (name) VALUES ('bench') RETURNING id`)).rows;
+  return id;
+}
+
+async function run(client, retailerId, workers) {
+  await client.query('TRUNCATE messages');
+  await client.query(
+    `INSERT INTO messages (retailer_id, channel, recipient, template, dedupe_key, payload, max_attempts, next_attempt_at)
+     SELECT $1, CASE WHEN g % 4 = 0 THEN 'sms' ELSE 'email' END,
+            CASE WHEN g % 4 = 0 THEN '+4915123456789' ELSE 'c' || g || '@example.com' END, 'bench', 'bench:' || $2 || ':' || g,
+            jsonb_build_object('subject', 'm' || $2 || '-' || g, 'text', 'Ihr Paket ist unterwegs.', 'html', '<p>Ihr Paket ist unterwegs.</p>',
+                               'body', 'm' || $2 || '-' || g),
+            6, now() - interval '1 second'
+       FROM generate_series(1, $3) g`,
+    [retailerId, workers, N],
+  );
+  const sink = await sinks();
+  const env = {
+    ...process.env,
+    DATABASE_URL: DB,
+    DATABASE_POOL_MAX: '4',
+    LOG_LEVEL: 'warn',
+    MIGRATIONS_RUN: 'false',
+    SMTP_URL: `smtp://127.0.0.1:${sink.smtpPort}?ignoreTLS=true`,
+    TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+    TWILIO_AUTH_TOKEN: 'bench',
+    TWILIO_FROM: '+15005550006',
+    TWILIO_API_BASE_URL: sink.twilioUrl,
+    DISPATCH_BATCH_SIZE: BATCH,
+    DISPATCH_POLL_MS: '50',
+  };
+  const started = Date.now();
+  const children = Array.from({ length: workers }, () =>
+    spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), '--role=worker'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
+  );
+  const deadline = started + 300_000;
+  while (Date.now() < deadline) {
+    if ([...sink.seen.values()].reduce((a, b) => a + b, 0) >= N) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  // Timed from the first message at a sink to the last, so worker start-up (Nest boot) is not counted.
+  const seconds = (sink.times.last - sink.times.first) / 1000;
+  const wallSeconds = (Date.now() - started) / 1000;
+  await new Promise((r) => setTimeout(r, 500)); // late duplicates, if any, would land now
+  for (const child of children) child.kill('SIGTERM');
+  await Promise.all(children.map((c) => new Promise((r) => (c.exitCode !== null ? r() : c.once('exit', r)))));
+  const counts = [...sink.seen.values()];
+  const duplicates = counts.filter((n) => n > 1).length;
+  const { rows } = await client.query(`SELECT status, count(*)::int AS n FROM messages GROUP BY status ORDER BY status`);
+  await sink.close();
+  return { workers, messages: N, unique: sink.seen.size, duplicates, seconds, wallSeconds, perSecond: Math.round(sink.seen.size / seconds), statuses: rows };
+}
+
+async function main() {
+  const client = new Client({ connectionString: DB });
+  await client.connect();
+  try {
+    const retailerId = await prepare(client);
+    const results = [];
+    for (const workers of WORKER_COUNTS) {
+      const result = await run(client, retailerId, workers);
+      results.push(result);
+      console.log(
+        `${workers} worker(s): ${result.unique}/${N} messages in ${result.seconds.toFixed(1)} s (${result.wallSeconds.toFixed(1)} s with start-up) = ${result.perSecond} messages/s, ` +
+          `duplicates ${result.duplicates}, outbox ${JSON.stringify(result.statuses)}`,
+      );
+    }
+    const best = results.find((r) => r.workers === 3);
+    if (best) console.log(`target: >= 1,000 messages/s with 3 workers: ${best.perSecond >= 1000 ? 'MET' : 'MISSED'} (${best.perSecond}/s)`);
+  } finally {
+    await client.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
