@@ -176,8 +176,7 @@ export function nextStatus(current: JourneyStatus, code: EventCode): StepOutcome
   if (target === current) return { kind: 'record', why: 'same_status' };
   if (target === 'cancelled') return current === 'booked' ? { kind: 'move', to: target } : { kind: 'record', why: 'not_allowed' };
   if (target === 'lost') return LOSABLE.has(current) ? { kind: 'move', to: target } : { kind: 'record', why: 'not_allowed' };
-  if (STATUS_RANK[target] > STATUS_RANK[current]) return { kind: 'move', to: target };
-  if (LOWER_MOVES.some(([from, to]) => from === current && to === target)) return { kind: 'move', to: target };
+  if (isForwardOrAllowed(current, target)) return { kind: 'move', to: target };
   return { kind: 'record', why: 'lower_rank' };
 }
 
