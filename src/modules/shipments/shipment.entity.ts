@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import type { Verdict, VerdictStatus } from '../country-rules/evaluate/verdict';
 import type { JourneyStatus } from './journey';
 
 export interface OriginData {
@@ -55,6 +56,11 @@ export class ShipmentEntity {
   @Column('text', { name: 'consignee_postcode_key', nullable: true }) consigneePostcodeKey: string | null;
   @Column('jsonb') items: ItemData[];
   @Column('jsonb') notify: NotifyData;
+  /** Freight charged, for CIF bases: `{ value, currency }` in minor units. */
+  @Column('jsonb', { nullable: true }) shipping: { value: number; currency: string } | null;
+  @Column('text', { name: 'compliance_status', nullable: true }) complianceStatus: VerdictStatus | null;
+  /** The verdict of the country rules at booking (re-evaluated when the consignee is patched). */
+  @Column('jsonb', { nullable: true }) compliance: Verdict | null;
   @Column('jsonb') metadata: Record<string, string>;
   @Column('timestamptz', { name: 'estimated_delivery_from', nullable: true }) estimatedDeliveryFrom: Date | null;
   @Column('timestamptz', { name: 'estimated_delivery_to', nullable: true }) estimatedDeliveryTo: Date | null;

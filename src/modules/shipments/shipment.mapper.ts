@@ -15,7 +15,9 @@ export function toShipmentResponse(s: ShipmentEntity, publicBaseUrl: string): Sh
     origin: s.origin,
     consignee: s.consignee,
     items: s.items,
+    shipping: s.shipping ?? null,
     notify: s.notify,
+    compliance: s.compliance && s.complianceStatus ? { status: s.complianceStatus, verdict: s.compliance } : null,
     metadata: s.metadata,
     estimatedDelivery:
       s.estimatedDeliveryFrom && s.estimatedDeliveryTo

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import {
   ApiBearerAuth,
   ApiCreatedResponse,
@@ -12,6 +12,7 @@ import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
 import { Auth, RetailerId } from '../auth/principal';
 import { CreateShipmentDto } from './dto/create-shipment.dto';
 import { ListShipmentsQuery } from './dto/list-shipments.query';
+import { PatchConsigneeDto } from './dto/patch-consignee.dto';
 import {
   ReturnResponseDto,
   ShipmentListResponseDto,
@@ -57,6 +58,24 @@ export class ShipmentsController {
   @ApiErrors(400, 401, 403, 404)
   get(@RetailerId() retailerId: string, @Param('id', UuidParamPipe) id: string): Promise<ShipmentResponseDto> {
     return this.shipments.get(retailerId, id);
+  }
+
+  @Patch(':id/consignee')
+  @ApiOperation({
+    summary: 'Supply or correct consignee details',
+    description:
+      'For a `needs_information` verdict (e.g. a missing CPF for Brazil): the shipment is re-evaluated under the rules of ' +
+      'its booking date. The destination country cannot change (422 `DESTINATION_CHANGE_NOT_ALLOWED`); after delivery ' +
+      'nothing can (409 `SHIPMENT_CLOSED`).',
+  })
+  @ApiOkResponse({ type: ShipmentResponseDto })
+  @ApiErrors(400, 401, 403, 404, 409, 422)
+  patchConsignee(
+    @RetailerId() retailerId: string,
+    @Param('id', UuidParamPipe) id: string,
+    @Body() dto: PatchConsigneeDto,
+  ): Promise<ShipmentResponseDto> {
+    return this.shipments.patchConsignee(retailerId, id, dto);
   }
 
   @Get(':id/events')

@@ -4,9 +4,12 @@ import { DataSource, QueryFailedError } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { CommonErrors, ErrorDetail } from '../../common/errors/app-error';
+import { ComplianceService } from '../country-rules/compliance/compliance.service';
+import { Verdict } from '../country-rules/evaluate/verdict';
 import { MetricsService } from '../metrics/metrics.service';
 import { RetailersService } from '../retailers/retailers.service';
 import { CreateShipmentDto } from './dto/create-shipment.dto';
+import { PatchConsigneeDto } from './dto/patch-consignee.dto';
 import { ShipmentListResponseDto, ShipmentResponseDto, TimelineResponseDto } from './dto/shipment-response.dto';
 import { EventCode, JourneyStatus, STATUS_RANK } from './journey';
 import { JourneyService } from './journey.service';
@@ -36,12 +39,18 @@ export class ShipmentsService {
     private readonly retailers: RetailersService,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
+    private readonly compliance: ComplianceService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async book(retailerId: string, dto: CreateShipmentDto): Promise<ShipmentResponseDto> {
     assertReachable(dto);
     const now = this.clock.now();
+    // Booking rules are those in force on the booking date. A blocked parcel is refused before anything is written.
+    const verdict = this.config.rules.atBooking
+      ? await this.compliance.checkForRetailer(retailerId, { ...dto, shipping: dto.shipping ?? null }, now)
+      : null;
+    if (verdict?.status === 'blocked') throw ShipmentErrors.complianceBlocked(verdict);
     for (let attempt = 1; ; attempt++) {
       try {
         const shipment = await this.db.transaction(async (tx) => {
@@ -62,6 +71,9 @@ export class ShipmentsService {
             consigneePostcodeKey: dto.consignee.address.postcode ? postcodeKey(dto.consignee.address.postcode) : null,
             items: dto.items,
             notify: dto.notify,
+            shipping: dto.shipping ?? null,
+            complianceStatus: verdict?.status ?? null,
+            compliance: verdict,
             metadata: dto.metadata ?? {},
             createdAt: now,
             updatedAt: now,
@@ -78,6 +90,48 @@ export class ShipmentsService {
         throw error;
       }
     }
+  }
+
+  /**
+   * Supplies or corrects consignee details (e.g. the tax ID a `needs_information` verdict asks for) and
+   * re-evaluates under the rules of the booking date. The destination country cannot change, and nothing can
+   * once the shipment is delivered or closed.
+   */
+  async patchConsignee(retailerId: string, id: string, dto: PatchConsigneeDto): Promise<ShipmentResponseDto> {
+    const shipment = await this.find(retailerId, id);
+    if (CLOSED_FOR_CONSIGNEE.has(shipment.status)) throw ShipmentErrors.consigneeClosed(shipment.status);
+    if (dto.address && dto.address.country !== shipment.destinationCountry) throw ShipmentErrors.destinationChange();
+    const given = Object.fromEntries(Object.entries(dto).filter(([, v]) => v !== undefined));
+    const consignee = { ...shipment.consignee, ...given, address: dto.address ?? shipment.consignee.address };
+    const notify = shipment.notify;
+    assertReachable({ notify, consignee } as CreateShipmentDto);
+
+    const verdict: Verdict | null = this.config.rules.atBooking
+      ? await this.compliance.checkForRetailer(
+          retailerId,
+          { incoterm: shipment.incoterm, origin: shipment.origin, consignee, items: shipment.items, shipping: shipment.shipping },
+          shipment.createdAt,
+        )
+      : shipment.compliance;
+    const updated = await this.shipments.updateConsignee(
+      {
+        id: shipment.id,
+        retailerId,
+        consignee,
+        destinationCity: consignee.address.city,
+        consigneePostcodeKey: consignee.address.postcode ? postcodeKey(consignee.address.postcode) : null,
+        complianceStatus: verdict?.status ?? null,
+        compliance: verdict,
+        previousComplianceStatus: shipment.complianceStatus,
+        closedStatuses: [...CLOSED_FOR_CONSIGNEE],
+      },
+      this.clock.now(),
+    );
+    if (!updated) {
+      const now = await this.find(retailerId, id);
+      throw ShipmentErrors.consigneeClosed(now.status);
+    }
+    return this.toResponse(updated);
   }
 
   async get(retailerId: string, id: string): Promise<ShipmentResponseDto> {
@@ -164,6 +218,9 @@ export class ShipmentsService {
     return toShipmentResponse(s, this.config.http.publicBaseUrl);
   }
 }
+
+/** Once delivered (or closed) the consignee's details are history, not something to correct. */
+const CLOSED_FOR_CONSIGNEE: ReadonlySet<JourneyStatus> = new Set(['delivered', 'return_requested', 'return_in_transit', 'returned', 'cancelled', 'lost']);
 
 /** A consignee who asked for a channel must be reachable on it. */
 function assertReachable(dto: CreateShipmentDto): void {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { FxRate } from './money';
 
 interface FxRow {
@@ -44,6 +44,15 @@ export class FxRepository {
     return rows.map(toRate);
   }
 
+  /** Every rate: a small table (a row per currency and date), cached whole by the rules cache. */
+  async all(): Promise<StoredFxRate[]> {
+    const rows: FxRow[] = await this.db.query(
+      `SELECT currency, units_per_eur, to_char(as_of, 'YYYY-MM-DD') AS as_of, source, unverified, created_by, created_at
+         FROM fx_rates ORDER BY currency, as_of`,
+    );
+    return rows.map(toRate);
+  }
+
   async history(currency: string): Promise<StoredFxRate[]> {
     const rows: FxRow[] = await this.db.query(
       `SELECT currency, units_per_eur, to_char(as_of, 'YYYY-MM-DD') AS as_of, source, unverified, created_by, created_at
@@ -54,8 +63,8 @@ export class FxRepository {
   }
 
   /** Inserts a dated rate; returns undefined when that currency already has a rate for that date. */
-  async insert(rate: Omit<FxRate, 'unverified'> & { createdBy: string }): Promise<StoredFxRate | undefined> {
-    const rows: FxRow[] = await this.db.query(
+  async insert(tx: EntityManager, rate: Omit<FxRate, 'unverified'> & { createdBy: string }): Promise<StoredFxRate | undefined> {
+    const rows: FxRow[] = await tx.query(
       `INSERT INTO fx_rates (currency, units_per_eur, as_of, source, unverified, created_by)
        VALUES ($1, $2::numeric, $3::date, $4, false, $5)
        ON CONFLICT (currency, as_of) DO NOTHING

@@ -1,6 +1,9 @@
 import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
 import { AppError } from '../../../common/errors/app-error';
 import { Clock } from '../../../common/clock/clock';
+import { AuditLog } from '../../audit/audit.repository';
+import { RulesCache } from '../rules-cache';
 import { FxRepository, StoredFxRate } from './fx.repository';
 import { Conversion, convertMinor } from './money';
 
@@ -18,7 +21,10 @@ export const FxErrors = {
 @Injectable()
 export class FxService {
   constructor(
+    private readonly db: DataSource,
     private readonly repository: FxRepository,
+    private readonly audit: AuditLog,
+    private readonly cache: RulesCache,
     private readonly clock: Clock,
   ) {}
 
@@ -32,8 +38,13 @@ export class FxService {
   }
 
   async add(rate: { currency: string; unitsPerEur: number; asOf: string; source: string }, createdBy: string): Promise<StoredFxRate> {
-    const stored = await this.repository.insert({ ...rate, createdBy });
-    if (!stored) throw FxErrors.rateExists(rate.currency, rate.asOf);
+    const stored = await this.db.transaction(async (tx) => {
+      const row = await this.repository.insert(tx, { ...rate, createdBy });
+      if (!row) throw FxErrors.rateExists(rate.currency, rate.asOf);
+      await this.audit.record(tx, { actor: createdBy, action: 'fx_rate.created', targetType: 'fx_rate', targetId: rate.currency, after: row });
+      return row;
+    });
+    this.cache.invalidate();
     return stored;
   }
 

@@ -103,6 +103,14 @@ export class ItemDto {
   @IsInt() @Min(1) @Max(1_000_000) weightGrams: number;
 }
 
+export class ShippingCostDto {
+  @ApiProperty({ example: 1200, description: 'Freight (and insurance) charged, in minor units of `currency`' })
+  @IsInt() @Min(0) @Max(1_000_000_000) value: number;
+
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217' })
+  @Transform(upper) @IsIsoCurrency() currency: string;
+}
+
 export class NotifyDto {
   @ApiProperty({ example: true }) @IsBoolean() email: boolean;
   @ApiProperty({ example: false }) @IsBoolean() sms: boolean;
@@ -135,6 +143,9 @@ export class CreateShipmentDto {
 
   @ApiProperty({ type: [ItemDto] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => ItemDto) items: ItemDto[];
+
+  @ApiPropertyOptional({ type: ShippingCostDto, description: 'Freight charged, for destinations that tax on CIF value' })
+  @IsOptional() @IsObject() @ValidateNested() @Type(() => ShippingCostDto) shipping?: ShippingCostDto;
 
   @ApiProperty({ type: NotifyDto })
   @IsObject() @ValidateNested() @Type(() => NotifyDto) notify: NotifyDto;

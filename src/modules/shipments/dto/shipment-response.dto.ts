@@ -1,6 +1,16 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { JOURNEY_STATUSES, JourneyStatus } from '../journey';
-import { ConsigneeDto, ItemDto, NotifyDto, OriginDto } from './create-shipment.dto';
+import { VerdictDto } from '../../country-rules/compliance/verdict.dto';
+import { ConsigneeDto, ItemDto, NotifyDto, OriginDto, ShippingCostDto } from './create-shipment.dto';
+
+export class ComplianceViewDto {
+  @ApiProperty({
+    enum: ['ok', 'needs_information', 'blocked'],
+    description: '`needs_information`: fix it with PATCH /v1/shipments/{id}/consignee (re-evaluated on patch)',
+  })
+  status: string;
+  @ApiProperty({ type: VerdictDto }) verdict: VerdictDto;
+}
 
 export class EstimatedDeliveryDto {
   @ApiProperty() from: string;
@@ -19,7 +29,10 @@ export class ShipmentResponseDto {
   @ApiProperty({ type: OriginDto }) origin: OriginDto;
   @ApiProperty({ type: ConsigneeDto }) consignee: ConsigneeDto;
   @ApiProperty({ type: [ItemDto] }) items: ItemDto[];
+  @ApiPropertyOptional({ type: ShippingCostDto, nullable: true }) shipping: ShippingCostDto | null;
   @ApiProperty({ type: NotifyDto }) notify: NotifyDto;
+  @ApiPropertyOptional({ type: ComplianceViewDto, nullable: true, description: 'The country-rules verdict (null for shipments booked before rules existed)' })
+  compliance: ComplianceViewDto | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata: Record<string, string>;
   @ApiPropertyOptional({ type: EstimatedDeliveryDto, nullable: true }) estimatedDelivery: EstimatedDeliveryDto | null;
   @ApiPropertyOptional({ nullable: true }) deliveredAt: string | null;
