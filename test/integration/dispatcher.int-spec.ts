@@ -1,9 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { AddressInfo, createServer as createNetServer } from 'node:net';
+import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock/clock';
 import { loadAppConfig } from '../../src/config/app-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
 import { RecordingEmailChannel, RecordingSmsChannel } from '../../src/modules/notifications/channels/recording-channels';
+import { SmtpEmailChannel } from '../../src/modules/notifications/channels/smtp-email.channel';
 import { DispatcherService } from '../../src/modules/notifications/dispatch/dispatcher.service';
 import { MessageRepository, NewMessage } from '../../src/modules/notifications/dispatch/message.repository';
 import { isEmbedded, openTestDataSource, TEST_POOL_MAX, testDatabaseUrl } from '../utils/database';
@@ -148,5 +151,51 @@ describe('message dispatcher against PostgreSQL', () => {
     // The first dispatcher wakes up: its outcome no longer counts.
     await expect(repository.complete(abandoned, { status: 'sent', providerMessageId: 'late', at: clock.now() })).resolves.toBe(false);
     await expect(statusOf(m.dedupeKey)).resolves.toMatchObject({ status: 'sent', attempts: 2, provider_message_id: 'email-1' });
+  });
+
+  it('keeps a message while the SMTP server is down, retries it with backoff, and delivers it once when the server is back', async () => {
+    await drainQueue();
+    // A port nobody listens on yet: the SMTP server "is down".
+    const port = await new Promise<number>((resolve) => {
+      const probe = createNetServer().listen(0, '127.0.0.1', () => {
+        const p = (probe.address() as AddressInfo).port;
+        probe.close(() => resolve(p));
+      });
+    });
+    const received: string[] = [];
+    const smtp = new SMTPServer({
+      secure: false,
+      disabledCommands: ['STARTTLS', 'AUTH'],
+      logger: false,
+      onData(stream, _session, callback) {
+        let head = '';
+        stream.on('data', (c: Buffer) => (head += c.toString()));
+        stream.on('end', () => {
+          received.push(/^Subject: (.*)$/m.exec(head)?.[1]?.trim() ?? '');
+          callback();
+        });
+      },
+    });
+    const email = new SmtpEmailChannel(`smtp://127.0.0.1:${port}?ignoreTLS=true`, 'Passage <updates@passage.test>');
+    const clock = new FixedClock(T0);
+    const sut = new DispatcherService(new MessageRepository(db), email, new RecordingSmsChannel(), clock, config);
+    const m = message({ payload: { subject: `down-${randomUUID()}`, text: 't', html: '<p>h</p>' } });
+    await new MessageRepository(db).enqueue([m]);
+    try {
+      await expect(sut.dispatchOnce()).resolves.toMatchObject({ claimed: 1, retried: 1 });
+      const waiting = await statusOf(m.dedupeKey);
+      expect(waiting).toMatchObject({ status: 'pending', attempts: 1 });
+      expect(new Date(waiting.next_attempt_at).getTime()).toBeGreaterThan(T0.getTime());
+
+      await new Promise<void>((resolve) => smtp.listen(port, '127.0.0.1', resolve));
+      await expect(sut.dispatchOnce()).resolves.toMatchObject({ claimed: 0 }); // backing off: not due yet
+      clock.set(new Date(waiting.next_attempt_at));
+      await expect(sut.dispatchOnce()).resolves.toMatchObject({ claimed: 1, sent: 1 });
+      await expect(statusOf(m.dedupeKey)).resolves.toMatchObject({ status: 'sent', attempts: 2 });
+      expect(received.filter((subject) => subject === (m.payload as { subject: string }).subject)).toHaveLength(1);
+    } finally {
+      email.close();
+      await new Promise<void>((resolve) => smtp.close(resolve));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
-import { EmailChannel, SmsChannel } from './channels/channel';
+import { EmailChannel, SmsChannel, WebhookChannel } from './channels/channel';
+import { HttpWebhookChannel } from './channels/http-webhook.channel';
 import { PreviewEmailChannel, PreviewSmsChannel } from './channels/preview-channels';
 import { SmtpEmailChannel } from './channels/smtp-email.channel';
 import { TwilioSmsChannel } from './channels/twilio-sms.channel';
@@ -9,13 +10,24 @@ import { MessageRepository } from './dispatch/message.repository';
 import { NotificationsAdminController } from './notifications.admin.controller';
 import { NotificationsController } from './notifications.controller';
 import { TwilioWebhookController } from './twilio-webhook.controller';
+import { DevMessagesController } from './dev-messages.controller';
+import { PreferencesRepository } from './inbound/preferences.repository';
+import { UnsubscribeController } from './inbound/unsubscribe.controller';
+import { NotificationSettingsController } from './planner/notification-settings.controller';
 import { ShipmentsModule } from '../shipments/shipments.module';
+import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
+import { WebhookEndpointsController } from './webhooks/webhook-endpoints.controller';
+import { WebhooksModule } from './webhooks/webhooks.module';
 
 /** Notifications core: the message outbox, its dispatcher and the channels (the planner follows). */
 @Module({
+  imports: [WebhooksModule],
   providers: [
     MessageRepository,
     DispatcherService,
+    WebhookDeliveryService,
+    // Signed HTTPS POSTs; the signature's timestamp is wall-clock time, which is what receivers check it against.
+    { provide: WebhookChannel, useFactory: () => new HttpWebhookChannel() },
     {
       provide: EmailChannel,
       inject: [APP_CONFIG],
@@ -31,13 +43,22 @@ import { ShipmentsModule } from '../shipments/shipments.module';
         config.notifications.twilio ? new TwilioSmsChannel(config.notifications.twilio) : new PreviewSmsChannel(),
     },
   ],
-  exports: [MessageRepository, DispatcherService],
+  exports: [MessageRepository, DispatcherService, WebhookDeliveryService, WebhooksModule],
 })
 export class NotificationsModule {}
 
 /** The api role's notification endpoints. The worker imports only NotificationsModule. */
 @Module({
   imports: [NotificationsModule, ShipmentsModule],
-  controllers: [NotificationsController, NotificationsAdminController, TwilioWebhookController],
+  controllers: [
+    NotificationsController,
+    NotificationsAdminController,
+    TwilioWebhookController,
+    UnsubscribeController,
+    NotificationSettingsController,
+    DevMessagesController,
+    WebhookEndpointsController,
+  ],
+  providers: [PreferencesRepository],
 })
 export class NotificationsApiModule {}

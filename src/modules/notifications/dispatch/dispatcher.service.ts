@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { Clock } from '../../../common/clock/clock';
 import { EmailChannel, SendResult, SmsChannel } from '../channels/channel';
+import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
 import { ClaimedMessage, MessageRepository } from './message.repository';
 import { retryDelayMs } from './retry-policy';
 
@@ -29,6 +30,8 @@ export class DispatcherService {
     private readonly sms: SmsChannel,
     private readonly clock: Clock,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    // Optional only so that dispatchers built by hand for email and SMS need not bring one.
+    @Optional() private readonly webhooks?: WebhookDeliveryService,
   ) {}
 
   async dispatchOnce(): Promise<DispatchSummary> {
@@ -59,15 +62,16 @@ export class DispatcherService {
   }
 
   private send(message: ClaimedMessage): Promise<SendResult> {
-    const p = message.payload as { subject?: string; text?: string; html?: string; body?: string; statusCallbackUrl?: string; headers?: Record<string, string> };
+    const p = message.payload as { subject?: string; text?: string; html?: string; body?: string; statusCallbackUrl?: string; headers?: Record<string, string>; replyTo?: string };
     switch (message.channel) {
       case 'email':
-        return this.email.send({ to: message.recipient, subject: p.subject ?? '', text: p.text ?? '', html: p.html ?? '', headers: p.headers });
+        return this.email.send({ to: message.recipient, subject: p.subject ?? '', text: p.text ?? '', html: p.html ?? '', headers: p.headers, replyTo: p.replyTo });
       case 'sms':
         return this.sms.send({ to: message.recipient, body: p.body ?? '', statusCallbackUrl: p.statusCallbackUrl });
       case 'webhook':
-        // Webhook endpoints (and their encrypted secrets) arrive with the retailer webhooks part of the messaging issue.
-        return Promise.resolve({ status: 'failed', permanent: true, code: 'WEBHOOK_UNSUPPORTED', detail: 'webhook endpoints are not configured yet' });
+        // The endpoint (id = recipient), its current secrets and its health: see WebhookDeliveryService.
+        if (!this.webhooks) return Promise.resolve({ status: 'failed', permanent: true, code: 'WEBHOOK_UNSUPPORTED', detail: 'no webhook delivery configured' });
+        return this.webhooks.deliver(message);
     }
   }
 }

@@ -23,6 +23,13 @@ export interface MessageRow {
   template: string;
   status: string;
   skip_reason: string | null;
+  audience: string;
+  locale: string | null;
+  deferred_reason: string | null;
+  next_attempt_at: Date;
+  sms_encoding: string | null;
+  sms_segments: number | null;
+  status_history: Array<{ status: string; at: string; code?: string | null }>;
   attempts: number;
   provider_message_id: string | null;
   last_error_code: string | null;
@@ -42,6 +49,20 @@ export interface NewMessage {
   maxAttempts: number;
   nextAttemptAt?: Date;
 }
+
+/**
+ * Channel fallback: an SMS the planner gave a `fallback` email (the retailer turned email off for that
+ * milestone) is followed by that email once it is dead, undelivered or failed. Written in the statement that
+ * records the failure, so a crash cannot lose it; the dedupe key makes it happen once.
+ */
+const FALLBACK_SOURCE = `id, retailer_id, shipment_id, channel, template, payload, dedupe_key, milestone, milestone_rank, locale, status`;
+const FALLBACK_INSERT = `, fallback AS (
+         INSERT INTO messages (retailer_id, shipment_id, channel, recipient, template, dedupe_key, payload, max_attempts,
+                               next_attempt_at, audience, milestone, milestone_rank, locale)
+         SELECT retailer_id, shipment_id, 'email', payload->'fallback'->>'to', template, dedupe_key || ':email-fallback',
+                payload->'fallback'->'email', 6, now(), 'consignee', milestone, milestone_rank, payload->'fallback'->>'locale'
+           FROM done WHERE channel = 'sms' AND status IN ('dead', 'undelivered', 'failed') AND payload ? 'fallback'
+         ON CONFLICT (dedupe_key) DO NOTHING)`;
 
 /** The message outbox. Claims use FOR UPDATE SKIP LOCKED, so any number of dispatchers never share a row. */
 @Injectable()
@@ -111,9 +132,11 @@ export class MessageRepository {
                 provider_message_id = COALESCE($5, provider_message_id),
                 sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
                 next_attempt_at = COALESCE($6, next_attempt_at),
-                last_error_code = $7, last_error = $8
+                last_error_code = $7, last_error = $8,
+                status_history = status_history || jsonb_build_array(jsonb_build_object('status', $3::text, 'at', $4::timestamptz, 'code', $7::text))
           WHERE id = $1 AND status = 'sending' AND lease_until = $2
-          RETURNING 1)
+          RETURNING ${FALLBACK_SOURCE})
+       ${FALLBACK_INSERT}
        SELECT 1 FROM done`,
       [
         message.id,
@@ -135,13 +158,16 @@ export class MessageRepository {
    */
   async recordDeliveryStatus(channel: MessageChannel, providerMessageId: string, status: 'sent' | 'delivered' | 'undelivered' | 'failed', at: Date): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
-      `WITH r AS (
-         UPDATE messages SET status = $3, updated_at = $4
+      `WITH done AS (
+         UPDATE messages
+            SET status = $3, updated_at = $4,
+                status_history = status_history || jsonb_build_array(jsonb_build_object('status', $3::text, 'at', $4::timestamptz))
           WHERE channel = $1 AND provider_message_id = $2
             AND (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'undelivered' THEN 2 WHEN 'failed' THEN 2 ELSE 3 END)
               < (CASE $3 WHEN 'sent' THEN 1 ELSE 2 END)
-          RETURNING 1)
-       SELECT 1 FROM r`,
+          RETURNING ${FALLBACK_SOURCE})
+       ${FALLBACK_INSERT}
+       SELECT 1 FROM done`,
       [channel, providerMessageId, status, at],
     );
     return rows.length > 0;
@@ -150,7 +176,8 @@ export class MessageRepository {
   /** A retailer's messages for one of its shipments, oldest first. */
   listForShipment(retailerId: string, shipmentId: string): Promise<MessageRow[]> {
     return this.db.query(
-      `SELECT id, channel, recipient, template, status, skip_reason, attempts, provider_message_id, last_error_code,
+      `SELECT id, channel, recipient, template, status, skip_reason, audience, locale, deferred_reason, next_attempt_at,
+              sms_encoding, sms_segments, status_history, attempts, provider_message_id, last_error_code,
               created_at, sent_at, updated_at
          FROM messages WHERE retailer_id = $1 AND shipment_id = $2 ORDER BY created_at, id`,
       [retailerId, shipmentId],
