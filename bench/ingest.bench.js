@@ -182,6 +182,7 @@ async function main() {
         'non-2xx': single.http.non2xx,
         'max RSS MB': single.resources.maxRssMb,
         'CPU node/pg %': `${single.resources.childCpuPercent}/${single.resources.postgresCpuPercent}`,
+        'CPU ms/event node/pg': cpuPerEvent(single.resources.childCpuPercent, single.resources.postgresCpuPercent, single.eventsPerS),
       },
       singleFloor && {
         run: 'floor ingest.sql c=16',
@@ -192,6 +193,7 @@ async function main() {
         'non-2xx': singleFloor.failed,
         'max RSS MB': '',
         'CPU node/pg %': `-/${singleFloor.postgresCpuPercent}`,
+        'CPU ms/event node/pg': cpuPerEvent(null, singleFloor.postgresCpuPercent, singleFloor.eventsPerS),
       },
       {
         run: `Passage (b) ${batched.eventsPerRequest}/req c=${batched.connections}`,
@@ -202,6 +204,7 @@ async function main() {
         'non-2xx': batched.http.non2xx,
         'max RSS MB': batched.resources.maxRssMb,
         'CPU node/pg %': `${batched.resources.childCpuPercent}/${batched.resources.postgresCpuPercent}`,
+        'CPU ms/event node/pg': cpuPerEvent(batched.resources.childCpuPercent, batched.resources.postgresCpuPercent, batched.eventsPerS),
       },
       batchFloor && {
         run: 'floor ingest-batch100.sql c=2',
@@ -212,6 +215,7 @@ async function main() {
         'non-2xx': batchFloor.failed,
         'max RSS MB': '',
         'CPU node/pg %': `-/${batchFloor.postgresCpuPercent}`,
+        'CPU ms/event node/pg': cpuPerEvent(null, batchFloor.postgresCpuPercent, batchFloor.eventsPerS),
       },
     ].filter(Boolean);
 
@@ -245,6 +249,12 @@ async function main() {
   } finally {
     await passage.stop();
   }
+}
+
+/** CPU time per event from % of one core and events/s: less sensitive to the machine's load than events/s. */
+function cpuPerEvent(nodePercent, pgPercent, eventsPerS) {
+  const ms = (percent) => (percent === null ? '-' : ((percent * 10) / eventsPerS).toFixed(eventsPerS > 2000 ? 3 : 2));
+  return `${ms(nodePercent)}/${ms(pgPercent)}`;
 }
 
 function fmtRatio(r) {

@@ -10,7 +10,7 @@ const http = require('node:http');
 const net = require('node:net');
 const os = require('node:os');
 const path = require('node:path');
-const { performance } = require('node:perf_hooks');
+const { monitorEventLoopDelay, performance } = require('node:perf_hooks');
 const { setTimeout: sleep } = require('node:timers/promises');
 const autocannon = require('autocannon');
 const { Client } = require('pg');
@@ -194,16 +194,18 @@ function psqlFile(url, file) {
 
 /**
  * Starts `node dist/src/main.js --role=api` on a free port and waits for GET /health to be 200.
- * With BENCH_PROFILE=1 / BENCH_COUNT_QUERIES=1 it preloads bench/child-hook.js (IPC-controlled).
+ * With BENCH_PROFILE=1 / BENCH_COUNT_QUERIES=1 / BENCH_LOOP_STATS=1 it preloads bench/child-hook.js (IPC-controlled).
  */
-async function startPassage({ databaseUrl, adminToken, poolMax, hookOut }) {
+async function startPassage({ databaseUrl, adminToken, poolMax, hookOut, appDir = APP_DIR }) {
   const port = await freePort();
-  const hook = boolOption('PROFILE') || boolOption('COUNT_QUERIES');
-  const args = [...(hook ? ['-r', path.join(__dirname, 'child-hook.js')] : []), path.join(APP_DIR, 'dist/src/main.js'), '--role=api'];
+  const hook = boolOption('PROFILE') || boolOption('COUNT_QUERIES') || boolOption('LOOP_STATS');
+  const args = [...(hook ? ['-r', path.join(__dirname, 'child-hook.js')] : []), path.join(appDir, 'dist/src/main.js'), '--role=api'];
   const env = {
     ...process.env,
     NODE_ENV: 'production',
     DATABASE_URL: databaseUrl,
+    // Production requires one with DATABASE_URL; a fixed key is fine for a benchmark database.
+    SECRETS_KEY: process.env.SECRETS_KEY || 'ab'.repeat(32),
     ADMIN_TOKEN: adminToken,
     HOST: '127.0.0.1',
     PORT: String(port),
@@ -217,7 +219,7 @@ async function startPassage({ databaseUrl, adminToken, poolMax, hookOut }) {
     BENCH_HOOK_OUT: hookOut || RESULTS_DIR,
   };
   const child = track(
-    spawn(process.execPath, args, { cwd: APP_DIR, env, stdio: hook ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] }),
+    spawn(process.execPath, args, { cwd: appDir, env, stdio: hook ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] }),
   );
   const tail = [];
   const keep = (chunk) => {
@@ -605,6 +607,10 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
   const total = Math.round(rate * duration);
   const fromDue = new Float64Array(total);
   const fromSend = new Float64Array(total);
+  // How late the generator itself fired each request (its own event loop starved of CPU), and its loop delay.
+  const fireLate = new Float64Array(total);
+  const generatorLoop = monitorEventLoopDelay({ resolution: 10 });
+  generatorLoop.enable();
   const statusCounts = {};
   let done = 0;
   let ok = 0;
@@ -616,6 +622,8 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
     const t0 = performance.now();
     const finish = () => {
       agent.destroy();
+      generatorLoop.disable();
+      const late = Array.from(fireLate.subarray(0, sent)).sort((a, b) => a - b);
       const elapsed = (performance.now() - t0) / 1000;
       const okDue = Array.from(fromDue.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
       const okSend = Array.from(fromSend.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
@@ -638,10 +646,18 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
         maxMs: okDue.length ? round(okDue[okDue.length - 1], 2) : null,
         meanMs: mean(okDue),
         fromSend: { p50Ms: pct(okSend, 50), p99Ms: pct(okSend, 99), maxMs: okSend.length ? round(okSend[okSend.length - 1], 2) : null },
+        generator: {
+          fireLateP50Ms: pct(late, 50),
+          fireLateP99Ms: pct(late, 99),
+          fireLateMaxMs: late.length ? round(late[late.length - 1], 2) : null,
+          loopDelayP99Ms: round(generatorLoop.percentile(99) / 1e6, 2),
+          loopDelayMaxMs: round(generatorLoop.max / 1e6, 2),
+        },
         statusCodes: statusCounts,
       });
     };
     const fire = (i, due) => {
+      fireLate[i] = performance.now() - due;
       fromDue[i] = -1;
       fromSend[i] = -1;
       inFlight += 1;
@@ -832,6 +848,14 @@ function reportHookFiles(files, requests, size) {
       const total = queries.reduce((a, q) => a + q.count, 0);
       console.log(`  queries: ${total} in the window, ${(total / requests).toFixed(2)} per request, ${(total / (requests * size)).toFixed(3)} per event`);
       for (const q of queries.slice(0, 14)) console.log(`    ${(q.count / requests).toFixed(2)}/req  ${(q.ms / q.count).toFixed(2)} ms avg  ${q.shape}`);
+    }
+    if (file.endsWith('.loop.json')) {
+      const l = JSON.parse(fs.readFileSync(file, 'utf8'));
+      const kinds = Object.entries(l.gc.byKind).map(([k, v]) => `${k} ${v.count}× max ${v.maxMs} ms`).join(', ');
+      console.log(
+        `  event loop: utilisation ${l.eventLoopUtilization}, delay p50 ${l.eventLoopDelayMs.p50} ms p99 ${l.eventLoopDelayMs.p99} ms max ${l.eventLoopDelayMs.max} ms; ` +
+          `GC ${l.gc.pauses} pauses, ${l.gc.totalMs} ms in all, ${l.gc.over10ms} over 10 ms (${kinds}); memory at the end (MB) ${JSON.stringify(l.memoryMb)}`,
+      );
     }
     if (file.endsWith('.cpuprofile')) {
       const s = summarizeCpuProfile(file, 15);

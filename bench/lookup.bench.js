@@ -28,6 +28,7 @@ const cfg = {
   skipFloor: L.boolOption('SKIP_FLOOR'),
   reuseData: L.boolOption('REUSE_DATA'),
   instrumented: L.boolOption('PROFILE') || L.boolOption('COUNT_QUERIES'),
+  loopStats: L.boolOption('LOOP_STATS'),
 };
 
 const TARGETS = { p99Ms: 15, rate: 500 };
@@ -215,6 +216,10 @@ async function main() {
     if (fixed) {
       console.log(`p99 at an even ${cfg.rate} req/s: ${fixed.http.p99Ms} ms  (target < ${TARGETS.p99Ms} ms)  ${verdict.p99}; achieved ${fixed.http.reqPerS} req/s  ${verdict.rate}`);
       console.log(`  (timed from the actual write: p50 ${fixed.http.fromSend.p50Ms} ms, p99 ${fixed.http.fromSend.p99Ms} ms; at most ${fixed.http.maxInFlight} in flight)`);
+      const g = fixed.http.generator;
+      console.log(
+        `  (load generator: fired late by p50 ${g.fireLateP50Ms} ms, p99 ${g.fireLateP99Ms} ms, max ${g.fireLateMaxMs} ms; its event-loop delay p99 ${g.loopDelayP99Ms} ms, max ${g.loopDelayMaxMs} ms)`,
+      );
     }
     if (bursty) console.log(`p99 under autocannon overallRate ${cfg.rate} (bursts at each 1 s tick): ${bursty.http.p99Ms} ms  ${verdict.p99AutocannonRate}`);
     if (capacityRatio !== null) console.log(`capacity ratio Passage/floor (10 events per shipment): ${(capacityRatio * 100).toFixed(1)} %`);

@@ -5,7 +5,9 @@
  * Runs, back to back with the same clients and duration (-c 16 -j 2 -T BENCH_FLOOR_DURATION):
  *   1. the floor, ingest.sql on a fresh passage_floor (as its README says);
  *   2. bench/sql/passage-ingest.sql: Passage's own 9 statements per event, pgbench -M extended (as pg sends them);
- *   3. bench/sql/passage-ingest-merged.sql: the same writes in 4 round trips.
+ *   3. bench/sql/passage-ingest-merged.sql: the same writes in 4 round trips (the shape before the optimistic write);
+ *   4. bench/sql/passage-ingest-optimistic.sql: the optimistic shape src/ sends now, 2 round trips and no transaction,
+ *      unnamed (-M extended) and as named prepared statements (-M prepared), as src/ sends them now.
  * (2) and (3) run on passage_bench as a previous bench:ingest or bench:lookup run left it (no Node involved).
  * If (2) is far above Passage's HTTP figure, Node is the bound; the gap between (2) and (3) is what merging
  * statements in src/ would buy.
@@ -47,6 +49,8 @@ async function main() {
   await run('floor ingest.sql (simple protocol, 5 round trips)', floorUrl, 'ingest.sql');
   await run('Passage statements (extended, 9 round trips)', benchUrl, path.join(__dirname, 'sql/passage-ingest.sql'), 'extended', { nships });
   await run('Passage work merged (extended, 4 round trips)', benchUrl, path.join(__dirname, 'sql/passage-ingest-merged.sql'), 'extended', { nships });
+  await run('Passage optimistic (extended, 2 round trips, autocommit)', benchUrl, path.join(__dirname, 'sql/passage-ingest-optimistic.sql'), 'extended', { nships });
+  await run('Passage optimistic, prepared as src/ sends it now', benchUrl, path.join(__dirname, 'sql/passage-ingest-optimistic.sql'), 'prepared', { nships });
   await L.withClient(benchUrl, (c) => c.query('DROP TABLE IF EXISTS bench_pick'));
 
   load.end = L.loadAverages();

@@ -1,6 +1,9 @@
 import { InitialSchema1764000000000 } from './1764000000000-initial-schema';
 import { FxRates1764000100000 } from './1764000100000-fx-rates';
 import { Messages1764000200000 } from './1764000200000-messages';
+import { RuleSets1764000300000 } from './1764000300000-rule-sets';
+import { Planner1764000400000 } from './1764000400000-planner';
+import { WebhookEndpoints1764000500000 } from './1764000500000-webhook-endpoints';
 
 /** Every migration, in order. The data source lists them explicitly so that tests and builds agree. */
-export const MIGRATIONS = [InitialSchema1764000000000, FxRates1764000100000, Messages1764000200000];
+export const MIGRATIONS = [InitialSchema1764000000000, FxRates1764000100000, Messages1764000200000, RuleSets1764000300000, Planner1764000400000, WebhookEndpoints1764000500000];

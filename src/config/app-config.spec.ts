@@ -1,5 +1,6 @@
 import { ConfigValidationError, loadAppConfig } from './app-config';
 
+const KEY_HEX = '00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff';
 const load = (env: Record<string, string>, overrides?: Parameters<typeof loadAppConfig>[1]) => loadAppConfig(env, overrides);
 
 function errorFor(env: Record<string, string>): ConfigValidationError {
@@ -24,12 +25,15 @@ describe('loadAppConfig', () => {
       idempotency: { ttlHours: 24 },
       logLevel: 'info',
       seedDemo: true,
+      rules: { seed: true, cacheSeconds: 5, atBooking: true },
       notifications: {
         smtpUrl: undefined,
         emailFrom: 'Passage <no-reply@passage.local>',
         twilio: undefined,
         dispatch: { batchSize: 50, pollMs: 500, leaseSeconds: 60 },
+        webhooks: { secretOverlapHours: 24, disableAfterDays: 3 },
       },
+      secrets: { key: undefined },
     });
   });
 
@@ -60,6 +64,12 @@ describe('loadAppConfig', () => {
       DISPATCH_BATCH_SIZE: '200',
       DISPATCH_POLL_MS: '250',
       DISPATCH_LEASE_SECONDS: '30',
+      SECRETS_KEY: KEY_HEX,
+      WEBHOOK_SECRET_OVERLAP_HOURS: '48',
+      WEBHOOK_DISABLE_AFTER_DAYS: '5',
+      RULES_SEED: 'false',
+      RULES_CACHE_SECONDS: '30',
+      COMPLIANCE_AT_BOOKING: 'false',
     });
     expect(config).toEqual({
       env: 'production',
@@ -77,12 +87,15 @@ describe('loadAppConfig', () => {
       idempotency: { ttlHours: 48 },
       logLevel: 'warn',
       seedDemo: false,
+      rules: { seed: false, cacheSeconds: 30, atBooking: false },
       notifications: {
         smtpUrl: 'smtp://mail:1025',
         emailFrom: 'Acme <updates@acme.test>',
         twilio: { accountSid: 'AC123', authToken: 'token', from: '+15005550006', apiBaseUrl: 'http://twilio-proxy:4010' },
         dispatch: { batchSize: 200, pollMs: 250, leaseSeconds: 30 },
+        webhooks: { secretOverlapHours: 48, disableAfterDays: 5 },
       },
+      secrets: { key: KEY_HEX },
     });
   });
 
@@ -161,6 +174,19 @@ describe('loadAppConfig', () => {
 
     it('rejects a boolean it does not recognise instead of reading it as false', () => {
       expect(() => load({ MIGRATIONS_RUN: 'ture' })).toThrow(ConfigValidationError);
+    });
+
+    it('rejects a SECRETS_KEY that is not 32 bytes, without repeating it', () => {
+      const error = errorFor({ SECRETS_KEY: 'too-short-to-be-a-key' });
+      expect(error.message).toContain('SECRETS_KEY: must be 32 bytes');
+      expect(error.message).not.toContain('too-short-to-be-a-key');
+    });
+
+    it('requires SECRETS_KEY in production with a DATABASE_URL, and only then', () => {
+      expect(errorFor({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/passage' }).message).toContain('SECRETS_KEY: required in production');
+      expect(load({ NODE_ENV: 'production' }).secrets.key).toBeUndefined(); // the embedded default keeps one in its data directory
+      expect(load({ NODE_ENV: 'development', DATABASE_URL: 'postgres://db/passage' }).secrets.key).toBeUndefined();
+      expect(load({ NODE_ENV: 'production', DATABASE_URL: 'postgres://db/passage', SECRETS_KEY: Buffer.alloc(32, 7).toString('base64') }).env).toBe('production');
     });
   });
 });

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
+import { decodeSecretsKey } from '../common/secrets/secret-box';
 
 export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -34,6 +35,12 @@ class EnvironmentSchema {
   @Transform(toInt) @IsInt() @Min(1) AUTH_FAILURES_PER_MINUTE = 30;
   @Transform(toInt) @IsInt() @Min(1) @Max(720) IDEMPOTENCY_TTL_HOURS = 24;
   @Transform(toBool) @IsBoolean() SEED_DEMO = true;
+  /** Load the seeded rule sets (country-facts) at start; each version is written once. */
+  @Transform(toBool) @IsBoolean() RULES_SEED = true;
+  /** How long an instance keeps rule sets and rates in memory before re-reading (its own writes apply at once). */
+  @Transform(toInt) @IsInt() @Min(0) @Max(3600) RULES_CACHE_SECONDS = 5;
+  /** Evaluate the country rules when a shipment is booked (off only while rule sets are being set up, or to measure). */
+  @Transform(toBool) @IsBoolean() COMPLIANCE_AT_BOOKING = true;
   @Transform(emptyToUndefined) @IsOptional() @IsString() SMTP_URL?: string;
   @IsString() EMAIL_FROM = 'Passage <no-reply@passage.local>';
   @Transform(emptyToUndefined) @IsOptional() @IsString() TWILIO_ACCOUNT_SID?: string;
@@ -43,6 +50,12 @@ class EnvironmentSchema {
   @Transform(toInt) @IsInt() @Min(1) @Max(1000) DISPATCH_BATCH_SIZE = 50;
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000) DISPATCH_POLL_MS = 500;
   @Transform(toInt) @IsInt() @Min(5) @Max(3600) DISPATCH_LEASE_SECONDS = 60;
+  /** 32 bytes, hex or base64: encrypts secrets kept at rest (webhook signing secrets). Required in production with DATABASE_URL. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() SECRETS_KEY?: string;
+  /** After a webhook secret rotation, how long the previous secret keeps signing beside the new one. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(720) WEBHOOK_SECRET_OVERLAP_HOURS = 24;
+  /** A webhook endpoint whose every delivery has failed for this many days is disabled. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(90) WEBHOOK_DISABLE_AFTER_DAYS = 3;
 }
 
 export interface AppConfig {
@@ -62,6 +75,7 @@ export interface AppConfig {
   idempotency: { ttlHours: number };
   logLevel: string;
   seedDemo: boolean;
+  rules: { seed: boolean; cacheSeconds: number; atBooking: boolean };
   notifications: {
     /** Unset: email goes to the local preview instead of being sent. */
     smtpUrl?: string;
@@ -69,7 +83,10 @@ export interface AppConfig {
     /** Unset: SMS goes to the local preview instead of being sent. */
     twilio?: { accountSid: string; authToken: string; from: string; apiBaseUrl?: string };
     dispatch: { batchSize: number; pollMs: number; leaseSeconds: number };
+    webhooks: { secretOverlapHours: number; disableAfterDays: number };
   };
+  /** Unset: see resolveSecretsKey (common/secrets/secret-box-key.ts). */
+  secrets: { key?: string };
 }
 
 export class ConfigValidationError extends Error {}
@@ -79,8 +96,13 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
   const given = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
   const parsed = plainToInstance(EnvironmentSchema, given, { exposeDefaultValues: true });
   const errors = validateSync(parsed, { whitelist: false, skipMissingProperties: false });
-  if (errors.length > 0) {
-    const lines = errors.map((e) => `  - ${e.property}=${JSON.stringify(given[e.property] ?? e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  const lines = errors.map((e) => `  - ${e.property}=${JSON.stringify(given[e.property] ?? e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`);
+  // Named without its value: the key is a secret.
+  if (parsed.SECRETS_KEY !== undefined && !decodeSecretsKey(parsed.SECRETS_KEY)) lines.push('  - SECRETS_KEY: must be 32 bytes, hex (64 characters) or base64');
+  if (parsed.SECRETS_KEY === undefined && parsed.NODE_ENV === 'production' && parsed.DATABASE_URL) {
+    lines.push('  - SECRETS_KEY: required in production with DATABASE_URL (32 random bytes, e.g. `openssl rand -hex 32`); it encrypts webhook secrets at rest');
+  }
+  if (lines.length > 0) {
     throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return {
@@ -103,6 +125,7 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
     idempotency: { ttlHours: parsed.IDEMPOTENCY_TTL_HOURS },
     logLevel: parsed.LOG_LEVEL,
     seedDemo: parsed.SEED_DEMO,
+    rules: { seed: parsed.RULES_SEED, cacheSeconds: parsed.RULES_CACHE_SECONDS, atBooking: parsed.COMPLIANCE_AT_BOOKING },
     notifications: {
       smtpUrl: parsed.SMTP_URL,
       emailFrom: parsed.EMAIL_FROM,
@@ -111,7 +134,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
           ? { accountSid: parsed.TWILIO_ACCOUNT_SID, authToken: parsed.TWILIO_AUTH_TOKEN, from: parsed.TWILIO_FROM, apiBaseUrl: parsed.TWILIO_API_BASE_URL }
           : undefined,
       dispatch: { batchSize: parsed.DISPATCH_BATCH_SIZE, pollMs: parsed.DISPATCH_POLL_MS, leaseSeconds: parsed.DISPATCH_LEASE_SECONDS },
+      webhooks: { secretOverlapHours: parsed.WEBHOOK_SECRET_OVERLAP_HOURS, disableAfterDays: parsed.WEBHOOK_DISABLE_AFTER_DAYS },
     },
+    secrets: { key: parsed.SECRETS_KEY },
   };
 }
 

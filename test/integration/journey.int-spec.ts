@@ -47,13 +47,15 @@ function expectChained(history: { from_status: string | null; to_status: string;
 }
 
 
-/** Lets the next batch write everything, then fails before the commit (a crash at the worst moment). */
-function failAfterWriting(repository: JourneyRepository, message: string) {
+/**
+ * Breaks the next batch's last write, its journey-event outbox rows (a NOT NULL column left empty), so that the
+ * statement fails after its events, status update and history have been written (a fault at the worst moment).
+ */
+function failOutboxWrite(repository: JourneyRepository) {
   const write = repository.writeBatch.bind(repository);
-  return jest.spyOn(repository, 'writeBatch').mockImplementationOnce(async (...args) => {
-    await write(...args);
-    throw new Error(message);
-  });
+  return jest.spyOn(repository, 'writeBatch').mockImplementationOnce((db, batch, now) =>
+    write(db, { ...batch, journeyEvents: batch.journeyEvents.map((j) => ({ ...j, type: null as unknown as string })) }, now),
+  );
 }
 
 describe('journey transitions against PostgreSQL', () => {
@@ -137,6 +139,136 @@ describe('journey transitions against PostgreSQL', () => {
       expect(rows.events.filter((e) => e.outcome === 'applied').length).toBeLessThanOrEqual(rows.history.length - 1);
       // Each event-caused history row (a step, or a replay correction after a late event) points at its event.
       for (const h of rows.history.slice(1)) expect(h).toMatchObject({ cause: expect.stringMatching(/^(event|replay)$/), tracking_event_id: expect.any(String) });
+    });
+  });
+
+  describe('optimistic writes: read, decide, then one guarded statement', () => {
+    /**
+     * Runs `meanwhile` (another request's write) right after each of the next `times` reads by `method`, as if
+     * it landed between that read and the write decided on it. Reads made by `meanwhile` itself pass through.
+     */
+    function interleave<M extends 'findShipmentsAndDuplicates' | 'loadHistory'>(method: M, meanwhile: () => Promise<unknown>, times: number) {
+      const repository = t.app.get(JourneyRepository);
+      const read = (repository[method] as (...args: unknown[]) => Promise<unknown>).bind(repository);
+      let left = times;
+      let inside = false;
+      return jest.spyOn(repository, method as 'findShipmentsAndDuplicates').mockImplementation(async (...args: unknown[]) => {
+        const result = await read(...args);
+        if (left > 0 && !inside) {
+          left--;
+          inside = true;
+          try {
+            await meanwhile();
+          } finally {
+            inside = false;
+          }
+        }
+        return result as Awaited<ReturnType<JourneyRepository['findShipmentsAndDuplicates']>>;
+      });
+    }
+
+    it('decides again when another write lands between its read and its write, so no transition is lost', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      const spy = interleave('findShipmentsAndDuplicates', () => journey.apply([draft(shipment.id, 'COLLECTED', 0)]), 1);
+      try {
+        const [result] = await journey.apply([draft(shipment.id, 'HUB_SCAN', 10)]);
+        // Decided on `collected` (the retry's read), not on the `booked` its first read saw.
+        expect(result).toMatchObject({ result: 'applied', statusBefore: 'collected', status: 'in_transit' });
+        // Its stale read, the other request's read, its retry: all optimistic.
+        expect(spy.mock.calls.map((call) => call[3])).toEqual([{ lock: false }, { lock: false }, { lock: false }]);
+      } finally {
+        spy.mockRestore();
+      }
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.history.map((h) => h.to_status)).toEqual(['booked', 'collected', 'in_transit']);
+      expectChained(rows.history, 'in_transit');
+      expect(rows.events.map((e) => [e.code, e.outcome])).toEqual([
+        ['COLLECTED', 'applied'],
+        ['HUB_SCAN', 'applied'],
+      ]);
+      expect(rows.journeyEvents.map((e) => e.type)).toEqual(['shipment.booked', 'shipment.collected', 'shipment.in_transit']);
+    });
+
+    it('writes nothing for any shipment of a batch when one of them changed since its read', async () => {
+      const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
+      const repository = t.app.get(JourneyRepository);
+      const write = jest.spyOn(repository, 'writeBatch');
+      const spy = interleave('findShipmentsAndDuplicates', () => journey.apply([draft(b.id, 'COLLECTED', 0)]), 1);
+      try {
+        const results = await journey.apply([draft(a.id, 'COLLECTED', 0), draft(b.id, 'HUB_SCAN', 10)]);
+        expect(results).toEqual([
+          expect.objectContaining({ result: 'applied', statusBefore: 'booked', status: 'collected' }),
+          expect.objectContaining({ result: 'applied', statusBefore: 'collected', status: 'in_transit' }),
+        ]);
+        const ours = write.mock.calls.flatMap((call, i) => (call[1].updates.length === 2 ? [write.mock.results[i].value] : []));
+        await expect(Promise.all(ours)).resolves.toEqual([
+          { guarded: 1, inserted: 0 },
+          { guarded: 2, inserted: 2 },
+        ]);
+      } finally {
+        spy.mockRestore();
+        write.mockRestore();
+      }
+      const [rowsA, rowsB] = await Promise.all([shipmentRows(db, a.id), shipmentRows(db, b.id)]);
+      expect(rowsA.history.map((h) => h.to_status)).toEqual(['booked', 'collected']);
+      expect(rowsB.history.map((h) => h.to_status)).toEqual(['booked', 'collected', 'in_transit']);
+      expect([rowsA.events.length, rowsB.events.length]).toEqual([1, 2]);
+    });
+
+    it('falls back to locking the shipment after repeated conflicts, and then applies', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      let minute = 0;
+      const spy = interleave('findShipmentsAndDuplicates', () => journey.apply([draft(shipment.id, 'HUB_SCAN', ++minute)]), 3);
+      try {
+        const [result] = await journey.apply([draft(shipment.id, 'OUT_FOR_DELIVERY', 100)]);
+        expect(result).toMatchObject({ result: 'applied', statusBefore: 'in_transit', status: 'out_for_delivery' });
+        // Three optimistic attempts, each followed by the other request's read, then one under the lock.
+        expect(spy.mock.calls.map((call) => call[3])).toEqual([...Array(6).fill({ lock: false }), { lock: true }]);
+      } finally {
+        spy.mockRestore();
+      }
+      const rows = await shipmentRows(db, shipment.id);
+      expect(rows.events).toHaveLength(4);
+      expect(rows.history.map((h) => h.to_status)).toEqual(['booked', 'in_transit', 'out_for_delivery']);
+      expectChained(rows.history, 'out_for_delivery');
+    });
+
+    it('answers duplicate when the same event is stored for another shipment between its read and its write', async () => {
+      const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
+      const before = await journeyTableCounts(db, a.id);
+      const event = draft(a.id, 'COLLECTED', 0);
+      // The other shipment's version moves, not this one's: the unique (source, event id) catches it.
+      const spy = interleave('findShipmentsAndDuplicates', () => journey.apply([{ ...event, shipmentId: b.id }]), 1);
+      try {
+        await expect(journey.apply([event])).resolves.toEqual([{ result: 'duplicate' }]);
+      } finally {
+        spy.mockRestore();
+      }
+      await expect(journeyTableCounts(db, a.id)).resolves.toEqual(before);
+      await expect(shipmentRows(db, b.id)).resolves.toMatchObject({ status: 'collected' });
+    });
+
+    it('replays a late event on the history as of its write, when an event lands after the history was read', async () => {
+      const shipment = await bookShipment(t.http, retailer);
+      await journey.apply([draft(shipment.id, 'OUT_FOR_DELIVERY', 500)]);
+      const spy = interleave('loadHistory', () => journey.apply([draft(shipment.id, 'CUSTOMS_HELD', 320)]), 1);
+      try {
+        // Late (before 500): replayed over the history, which has changed by the time of the first write.
+        const [result] = await journey.apply([draft(shipment.id, 'CUSTOMS_CLEARED', 420)]);
+        expect(result).toMatchObject({ result: 'recorded', late: true, status: 'out_for_delivery' });
+        expect(spy).toHaveBeenCalledTimes(3);
+      } finally {
+        spy.mockRestore();
+      }
+      const rows = await shipmentRows(db, shipment.id);
+      const events: [EventCode, number][] = [
+        ['OUT_FOR_DELIVERY', 500],
+        ['CUSTOMS_HELD', 320],
+        ['CUSTOMS_CLEARED', 420],
+      ];
+      expect(rows.status).toBe(expectedFinal(events));
+      expect(rows.events).toHaveLength(3);
+      expectChained(rows.history, rows.status);
     });
   });
 
@@ -259,15 +391,14 @@ describe('journey transitions against PostgreSQL', () => {
       expect(rows.events.map((e) => e.code)).toEqual(['COLLECTED', 'HUB_SCAN']);
     });
 
-    it('writes nothing at all when a batch fails part-way through its transaction', async () => {
+    it('writes nothing at all when a batch fails part-way through its write', async () => {
       const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
       const before = await Promise.all([journeyTableCounts(db, a.id), journeyTableCounts(db, b.id)]);
-      // Fail after every write of the transaction has run: events, status, history and outbox are in by then.
-      const spy = failAfterWriting(t.app.get(JourneyRepository), 'outbox unavailable');
+      const spy = failOutboxWrite(t.app.get(JourneyRepository));
       try {
         await expect(
           journey.apply([draft(a.id, 'COLLECTED', 0), draft(a.id, 'HUB_SCAN', 10), draft(b.id, 'COLLECTED', 0)]),
-        ).rejects.toThrow('outbox unavailable');
+        ).rejects.toThrow(/null value in column "type"/);
         expect(spy).toHaveBeenCalledTimes(1);
       } finally {
         spy.mockRestore();
@@ -280,10 +411,29 @@ describe('journey transitions against PostgreSQL', () => {
       expect(retry.map((r) => r.result)).toEqual(['applied', 'applied']);
     });
 
+    it('writes nothing at all when a batch over many shipments, written under their locks, fails part-way', async () => {
+      const shipments = await Promise.all(Array.from({ length: 9 }, () => bookShipment(t.http, retailer)));
+      const before = await Promise.all(shipments.map((s) => journeyTableCounts(db, s.id)));
+      const repository = t.app.get(JourneyRepository);
+      const read = jest.spyOn(repository, 'findShipmentsAndDuplicates');
+      const spy = failOutboxWrite(repository);
+      try {
+        await expect(journey.apply(shipments.map((s) => draft(s.id, 'COLLECTED', 0)))).rejects.toThrow(/null value in column "type"/);
+        // Nine shipments: over the optimistic limit, so the batch locked them from its first read.
+        expect(read.mock.calls.map((call) => call[3])).toEqual([{ lock: true }]);
+      } finally {
+        spy.mockRestore();
+        read.mockRestore();
+      }
+      await expect(Promise.all(shipments.map((s) => journeyTableCounts(db, s.id)))).resolves.toEqual(before);
+      const retry = await journey.apply(shipments.map((s) => draft(s.id, 'COLLECTED', 0)));
+      expect(retry.map((r) => r.result)).toEqual(Array(9).fill('applied'));
+    });
+
     it('writes nothing when the HTTP batch fails inside the database', async () => {
       const shipment = await bookShipment(t.http, retailer);
       const before = await journeyTableCounts(db, shipment.id);
-      const spy = failAfterWriting(t.app.get(JourneyRepository), 'disk full');
+      const spy = failOutboxWrite(t.app.get(JourneyRepository));
       try {
         const res = await postScans(t.http, carrier.key, [
           scan(shipment.trackingNumber, 'COLLECTED', minute(0)),
@@ -291,7 +441,7 @@ describe('journey transitions against PostgreSQL', () => {
         ]);
         expect(res.status).toBe(500);
         expect(res.body.error.code).toBe('INTERNAL_ERROR');
-        expect(JSON.stringify(res.body)).not.toContain('disk full');
+        expect(JSON.stringify(res.body)).not.toMatch(/null value|journey_events/);
       } finally {
         spy.mockRestore();
       }

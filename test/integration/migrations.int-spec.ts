@@ -5,15 +5,21 @@ import { scratchDatabaseUrl } from '../utils/database';
 
 const TABLES = [
   'api_keys',
+  'audit_log',
   'carriers',
+  'contact_preferences',
+  'customer_replies',
   'fx_rates',
   'idempotency_keys',
   'journey_events',
   'messages',
+  'retailer_notification_settings',
   'retailers',
+  'rule_sets',
   'shipment_status_history',
   'shipments',
   'tracking_events',
+  'webhook_endpoints',
 ];
 
 describe('migrations on an empty database', () => {

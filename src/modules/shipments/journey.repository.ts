@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
+import { PreparedStatement, runPrepared } from '../../database/prepared-statement';
 import { EventCode, JourneyStatus } from './journey';
 
-export interface LockedShipment {
+/** A shipment as read before deciding: `version` is what the write's guard checks. */
+export interface ShipmentState {
   id: string;
   retailer_id: string;
   tracking_number: string;
   status: JourneyStatus;
   last_event_occurred_at: Date | null;
+  version: number;
 }
 
 export interface HistoryEventRow {
@@ -42,7 +45,8 @@ export interface NewEventRow extends TrackingEventFields {
 
 export interface ShipmentUpdateRow {
   id: string;
-  fromStatus: JourneyStatus;
+  /** The version the decision was made on: the write's guard. */
+  version: number;
   status: JourneyStatus;
   rank: number;
   statusChangedAt: Date | null;
@@ -84,72 +88,50 @@ export interface LockTarget {
   retailerId?: string;
 }
 
+export interface JourneyBatch {
+  events: NewEventRow[];
+  /** One per shipment that gets events. */
+  updates: ShipmentUpdateRow[];
+  history: HistoryRow[];
+  journeyEvents: JourneyEventRow[];
+}
+
+/** Shipments and stored duplicates in one result: rows of kind 's' (a shipment), then of kind 'e' (a stored event). */
+function readStatement(by: 'tracking_number' | 'id', lock: boolean): PreparedStatement {
+  return {
+    name: `journey_read_${by}${lock ? '_lock' : ''}`,
+    text: `WITH s AS (
+         SELECT id, retailer_id, tracking_number, status, last_event_occurred_at, version FROM shipments
+          WHERE ${by === 'tracking_number' ? 'tracking_number = ANY($1::text[])' : 'id = ANY($1::uuid[])'}
+            AND ($2::uuid IS NULL OR retailer_id = $2::uuid)${lock ? '\n          ORDER BY id FOR UPDATE' : ''})
+       SELECT 's' AS kind, s.*, NULL AS source, NULL AS external_event_id FROM s
+       UNION ALL
+       SELECT 'e', NULL, NULL, NULL, NULL, NULL, NULL, e.source, e.external_event_id
+         FROM json_to_recordset($3::json) AS k(s text, e text)
+         JOIN tracking_events e ON e.source = k.s AND e.external_event_id = k.e`,
+  };
+}
+
+const READ = {
+  tracking_number: { lock: readStatement('tracking_number', true), optimistic: readStatement('tracking_number', false) },
+  id: { lock: readStatement('id', true), optimistic: readStatement('id', false) },
+};
+
+const LOAD_HISTORY: PreparedStatement = {
+  name: 'journey_history',
+  text: `SELECT shipment_id, code, occurred_at, source, external_event_id
+           FROM tracking_events WHERE shipment_id = ANY($1::uuid[]) ORDER BY shipment_id, occurred_at, id`,
+};
+
 /**
- * Set-based SQL for the transition path. A batch of any size costs two statements inside its
- * transaction: one that locks the shipments and finds the events already stored, and one that writes
- * events, guarded shipment updates, status history and journey-event outbox rows together.
+ * Every write of a batch. `guard` locks, in id order, the shipments whose version is still the one the
+ * decision was made on; nothing is written unless all of them are. Rows are passed as JSON ($2–$5).
  */
-@Injectable()
-export class JourneyRepository {
-  /**
-   * Locks the shipments in id order (so concurrent batches never deadlock) and returns which of the
-   * given events are already stored. Duplicates that commit while we wait for a lock are not seen here;
-   * the insert's ON CONFLICT catches those, and the caller retries.
-   */
-  async lockShipmentsAndFindDuplicates(
-    tx: EntityManager,
-    target: LockTarget,
-    events: EventRef[],
-  ): Promise<{ shipments: LockedShipment[]; existing: Set<string> }> {
-    const rows: (LockedShipment & { existing: [string, string][] })[] = await tx.query(
-      `WITH locked AS (
-         SELECT id, retailer_id, tracking_number, status, last_event_occurred_at FROM shipments
-          WHERE ${target.trackingNumbers ? 'tracking_number = ANY($1::text[])' : 'id = ANY($1::uuid[])'}
-            AND ($2::uuid IS NULL OR retailer_id = $2::uuid)
-          ORDER BY id FOR UPDATE)
-       SELECT l.*, (SELECT COALESCE(json_agg(json_build_array(e.source, e.external_event_id)), '[]'::json)
-                      FROM tracking_events e
-                      JOIN unnest($3::text[], $4::text[]) AS k(source, external_event_id)
-                        ON e.source = k.source AND e.external_event_id = k.external_event_id) AS existing
-         FROM locked l`,
-      [
-        target.trackingNumbers ?? target.shipmentIds ?? [],
-        target.retailerId ?? null,
-        events.map((e) => e.source),
-        events.map((e) => e.externalEventId),
-      ],
-    );
-    const existing = new Set((rows[0]?.existing ?? []).map(([source, id]) => eventKey(source, id)));
-    return { shipments: rows.map(({ existing: _existing, ...shipment }) => shipment), existing };
-  }
-
-  async loadHistory(tx: EntityManager, shipmentIds: string[]): Promise<HistoryEventRow[]> {
-    return tx.query(
-      `SELECT shipment_id, code, occurred_at, source, external_event_id
-         FROM tracking_events WHERE shipment_id = ANY($1::uuid[]) ORDER BY shipment_id, occurred_at, id`,
-      [shipmentIds],
-    );
-  }
-
-  /**
-   * One statement for every write of a batch. Shipment updates are guarded (`status = from_status`) and
-   * leave indexed columns untouched when the status does not move, so those stay HOT updates.
-   * Returns how many events were inserted and shipments updated; the caller retries on a shortfall.
-   */
-  async writeBatch(
-    tx: EntityManager,
-    batch: { events: NewEventRow[]; updates: ShipmentUpdateRow[]; history: HistoryRow[]; journeyEvents: JourneyEventRow[] },
-    now: Date,
-  ): Promise<{ inserted: number; updated: number }> {
-    const { events, updates, history, journeyEvents } = batch;
-    const [counts]: { inserted: number; updated: number }[] = await tx.query(
-      `WITH ins AS (
-         INSERT INTO tracking_events (shipment_id, retailer_id, source, external_event_id, code, original_code, reason,
-                occurred_at, location, description, raw, outcome, late, status_before, status_after)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                $8::timestamptz[], $9::jsonb[], $10::text[], $11::jsonb[], $12::text[], $13::boolean[], $14::text[], $15::text[])
-         ON CONFLICT (source, external_event_id) DO NOTHING
-         RETURNING id, source, external_event_id
+const WRITE_BATCH: PreparedStatement = {
+  name: 'journey_write',
+  text: `WITH guard AS (
+         SELECT s.id FROM shipments s JOIN json_to_recordset($2::json) AS g(id uuid, version int) ON s.id = g.id AND s.version = g.version
+          ORDER BY s.id FOR UPDATE OF s
        ), upd AS (
          UPDATE shipments s
             SET status = u.status, status_rank = u.rank,
@@ -161,68 +143,153 @@ export class JourneyRepository {
                 return_reference = CASE WHEN u.return_requested_at IS NOT NULL
                                         THEN COALESCE(s.return_reference, 'R' || s.tracking_number) ELSE s.return_reference END,
                 version = s.version + 1,
-                updated_at = CASE WHEN u.status <> s.status THEN $24::timestamptz ELSE s.updated_at END
-           FROM unnest($16::uuid[], $17::text[], $18::text[], $19::int[], $20::timestamptz[], $21::timestamptz[],
-                       $22::timestamptz[], $23::timestamptz[])
-                AS u(id, from_status, status, rank, status_changed_at, last_event_occurred_at, delivered_at, return_requested_at)
-          WHERE s.id = u.id AND s.status = u.from_status
+                updated_at = CASE WHEN u.status <> s.status THEN $6::timestamptz ELSE s.updated_at END
+           FROM json_to_recordset($2::json) AS u(id uuid, version int, status text, rank int, status_changed_at timestamptz,
+                last_event_occurred_at timestamptz, delivered_at timestamptz, return_requested_at timestamptz)
+          WHERE s.id = u.id AND s.version = u.version AND (SELECT count(*) FROM guard) = $1
           RETURNING s.id
+       ), ins AS (
+         INSERT INTO tracking_events (shipment_id, retailer_id, source, external_event_id, code, original_code, reason,
+                occurred_at, location, description, raw, outcome, late, status_before, status_after)
+         SELECT e.shipment_id, e.retailer_id, e.source, e.external_event_id, e.code, e.original_code, e.reason,
+                e.occurred_at, e.location, e.description, e.raw, e.outcome, e.late, e.status_before, e.status_after
+           FROM json_to_recordset($3::json) AS e(shipment_id uuid, retailer_id uuid, source text, external_event_id text, code text,
+                original_code text, reason text, occurred_at timestamptz, location jsonb, description text, raw jsonb,
+                outcome text, late boolean, status_before text, status_after text)
+          WHERE (SELECT count(*) FROM guard) = $1
+         RETURNING id, source, external_event_id
        ), hist AS (
          INSERT INTO shipment_status_history (shipment_id, retailer_id, from_status, to_status, tracking_event_id, cause, occurred_at)
          SELECT h.shipment_id, h.retailer_id, h.from_status, h.to_status, ins.id, h.cause, h.occurred_at
-           FROM unnest($25::uuid[], $26::uuid[], $27::text[], $28::text[], $29::text[], $30::text[], $31::text[], $32::timestamptz[])
-                AS h(shipment_id, retailer_id, from_status, to_status, source, external_event_id, cause, occurred_at)
-           LEFT JOIN ins ON ins.source = h.source AND ins.external_event_id = h.external_event_id
+           FROM json_to_recordset($4::json) AS h(shipment_id uuid, retailer_id uuid, from_status text, to_status text,
+                source text, external_event_id text, cause text, occurred_at timestamptz)
+           JOIN ins ON ins.source = h.source AND ins.external_event_id = h.external_event_id
        ), outbox AS (
          INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
          SELECT j.shipment_id, j.retailer_id, j.type, j.payload || jsonb_build_object('trackingEventId', ins.id::text), j.occurred_at
-           FROM unnest($33::uuid[], $34::uuid[], $35::text[], $36::jsonb[], $37::timestamptz[], $38::text[], $39::text[])
-                AS j(shipment_id, retailer_id, type, payload, occurred_at, source, external_event_id)
-           LEFT JOIN ins ON ins.source = j.source AND ins.external_event_id = j.external_event_id
+           FROM json_to_recordset($5::json) AS j(shipment_id uuid, retailer_id uuid, type text, payload jsonb,
+                occurred_at timestamptz, source text, external_event_id text)
+           JOIN ins ON ins.source = j.source AND ins.external_event_id = j.external_event_id
        )
-       SELECT (SELECT count(*) FROM ins)::int AS inserted, (SELECT count(*) FROM upd)::int AS updated`,
-      [
-        events.map((r) => r.shipmentId),
-        events.map((r) => r.retailerId),
-        events.map((r) => r.source),
-        events.map((r) => r.externalEventId),
-        events.map((r) => r.code),
-        events.map((r) => r.originalCode),
-        events.map((r) => r.reason),
-        events.map((r) => r.occurredAt),
-        events.map((r) => JSON.stringify(r.location)),
-        events.map((r) => r.description),
-        events.map((r) => (r.raw === undefined ? null : JSON.stringify(r.raw))),
-        events.map((r) => r.outcome),
-        events.map((r) => r.late),
-        events.map((r) => r.statusBefore),
-        events.map((r) => r.statusAfter),
-        updates.map((r) => r.id),
-        updates.map((r) => r.fromStatus),
-        updates.map((r) => r.status),
-        updates.map((r) => r.rank),
-        updates.map((r) => r.statusChangedAt),
-        updates.map((r) => r.lastEventOccurredAt),
-        updates.map((r) => r.deliveredAt),
-        updates.map((r) => r.returnRequestedAt),
-        now,
-        history.map((r) => r.shipmentId),
-        history.map((r) => r.retailerId),
-        history.map((r) => r.fromStatus),
-        history.map((r) => r.toStatus),
-        history.map((r) => r.event.source),
-        history.map((r) => r.event.externalEventId),
-        history.map((r) => r.cause),
-        history.map((r) => r.occurredAt),
-        journeyEvents.map((r) => r.shipmentId),
-        journeyEvents.map((r) => r.retailerId),
-        journeyEvents.map((r) => r.type),
-        journeyEvents.map((r) => JSON.stringify(r.payload)),
-        journeyEvents.map((r) => r.occurredAt),
-        journeyEvents.map((r) => r.event.source),
-        journeyEvents.map((r) => r.event.externalEventId),
-      ],
-    );
+       SELECT (SELECT count(*) FROM guard)::int AS guarded, (SELECT count(*) FROM ins)::int AS inserted`,
+};
+
+/**
+ * Set-based SQL for the transition path. A batch of any size costs one read and one write statement,
+ * whether optimistic (autocommit, no transaction) or, as the fallback under contention, inside a
+ * transaction that locked the shipments first.
+ */
+@Injectable()
+export class JourneyRepository {
+  /**
+   * The shipments named by `target` and which of the given events are already stored, in one statement
+   * (one snapshot). With `lock` (inside a transaction), the shipments are locked in id order, so that
+   * concurrent batches never deadlock.
+   */
+  async findShipmentsAndDuplicates(
+    db: EntityManager,
+    target: LockTarget,
+    events: EventRef[],
+    options: { lock: boolean },
+  ): Promise<{ shipments: ShipmentState[]; existing: Set<string> }> {
+    const statement = READ[target.trackingNumbers ? 'tracking_number' : 'id'][options.lock ? 'lock' : 'optimistic'];
+    const rows = await runPrepared<ShipmentState & { kind: 's' | 'e'; source: string; external_event_id: string }>(db, statement, [
+      target.trackingNumbers ?? target.shipmentIds ?? [],
+      target.retailerId ?? null,
+      JSON.stringify(events.map((e) => ({ s: e.source, e: e.externalEventId }))),
+    ]);
+    const shipments: ShipmentState[] = [];
+    const existing = new Set<string>();
+    for (const row of rows) {
+      if (row.kind === 'e') existing.add(eventKey(row.source, row.external_event_id));
+      else {
+        shipments.push({
+          id: row.id,
+          retailer_id: row.retailer_id,
+          tracking_number: row.tracking_number,
+          status: row.status,
+          last_event_occurred_at: row.last_event_occurred_at,
+          version: row.version,
+        });
+      }
+    }
+    return { shipments, existing };
+  }
+
+  async loadHistory(db: EntityManager, shipmentIds: string[]): Promise<HistoryEventRow[]> {
+    return runPrepared<HistoryEventRow>(db, LOAD_HISTORY, [shipmentIds]);
+  }
+
+  /**
+   * Every write of a batch in one statement, guarded: nothing at all is written unless every shipment's
+   * `version` is still the one the decision was made on. Every write bumps `version`, so a concurrent write
+   * to any of the shipments (a status move, or only an event that a replay would have had to see) fails the
+   * guard. Run on its own it commits atomically, without a transaction around it. An event stored
+   * concurrently under the same (source, id) fails the statement with a unique violation (no ON CONFLICT:
+   * a skipped insert would leave its update behind). Shipment updates leave indexed columns untouched when
+   * the status does not move, so those stay HOT updates.
+   * Returns how many shipments passed the guard and how many events were inserted.
+   */
+  async writeBatch(db: EntityManager, batch: JourneyBatch, now: Date): Promise<{ guarded: number; inserted: number }> {
+    const { events, updates, history, journeyEvents } = batch;
+    const [counts] = await runPrepared<{ guarded: number; inserted: number }>(db, WRITE_BATCH, [
+      updates.length,
+      JSON.stringify(
+        updates.map((r) => ({
+          id: r.id,
+          version: r.version,
+          status: r.status,
+          rank: r.rank,
+          status_changed_at: r.statusChangedAt,
+          last_event_occurred_at: r.lastEventOccurredAt,
+          delivered_at: r.deliveredAt,
+          return_requested_at: r.returnRequestedAt,
+        })),
+      ),
+      JSON.stringify(
+        events.map((r) => ({
+          shipment_id: r.shipmentId,
+          retailer_id: r.retailerId,
+          source: r.source,
+          external_event_id: r.externalEventId,
+          code: r.code,
+          original_code: r.originalCode,
+          reason: r.reason,
+          occurred_at: r.occurredAt,
+          location: r.location,
+          description: r.description,
+          raw: r.raw ?? null,
+          outcome: r.outcome,
+          late: r.late,
+          status_before: r.statusBefore,
+          status_after: r.statusAfter,
+        })),
+      ),
+      JSON.stringify(
+        history.map((r) => ({
+          shipment_id: r.shipmentId,
+          retailer_id: r.retailerId,
+          from_status: r.fromStatus,
+          to_status: r.toStatus,
+          source: r.event.source,
+          external_event_id: r.event.externalEventId,
+          cause: r.cause,
+          occurred_at: r.occurredAt,
+        })),
+      ),
+      JSON.stringify(
+        journeyEvents.map((r) => ({
+          shipment_id: r.shipmentId,
+          retailer_id: r.retailerId,
+          type: r.type,
+          payload: r.payload,
+          occurred_at: r.occurredAt,
+          source: r.event.source,
+          external_event_id: r.event.externalEventId,
+        })),
+      ),
+      now,
+    ]);
     return counts;
   }
 }

@@ -2,19 +2,21 @@ import { Injectable } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { Clock } from '../../common/clock/clock';
-import { findNulCharacters, toErrorDetails } from '../../common/http/validation';
+import { createValidationPipe, findNulCharacters, toErrorDetails } from '../../common/http/validation';
 import { Principal } from '../auth/principal';
 import { MetricsService } from '../metrics/metrics.service';
 import { canonicalEventCode, EVENT_DEFINITIONS } from '../shipments/journey';
 import { JourneyEventDraft, JourneyService } from '../shipments/journey.service';
 import { isValidTrackingNumber, normalizeTrackingNumber } from '../shipments/tracking-number';
 import {
+  TrackingEventBatchDto,
   TrackingEventBatchResponseDto,
   TrackingEventItemDto,
   TrackingEventResultDto,
   TrackingEventResultKind,
   TRACKING_EVENT_RESULTS,
 } from './dto/tracking-event.dto';
+import { acceptBatch, acceptItem, ItemScan, scanItem } from './dto/tracking-event.fast-path';
 
 /** Events may not claim to have happened further ahead than this (carrier clocks drift, but not by days). */
 const MAX_FUTURE_MS = 24 * 3_600_000;
@@ -34,9 +36,14 @@ export class IngestionService {
     private readonly metrics: MetricsService,
   ) {}
 
-  async ingest(principal: Principal, items: Record<string, unknown>[]): Promise<TrackingEventBatchResponseDto> {
+  /** The same pipe as the global one: a body the fast path is not sure of goes through it as before. */
+  private readonly batchPipe = createValidationPipe();
+
+  /** `body`: the request body as parsed from JSON, not yet validated (see `events`). */
+  async ingest(principal: Principal, body: unknown): Promise<TrackingEventBatchResponseDto> {
     const source = sourceOf(principal);
-    const parsed = items.map((raw) => this.parse(raw, source));
+    const items = await this.events(body);
+    const parsed = items.map(({ raw, scan }) => this.parse(raw, scan, source));
     const drafts: JourneyEventDraft[] = [];
     const draftIndex = new Map<number, number>();
     parsed.forEach((p, index) => {
@@ -49,7 +56,8 @@ export class IngestionService {
     const applied = await this.journey.apply(drafts, { retailerId: principal.kind === 'retailer' ? principal.retailerId : undefined });
 
     const results: TrackingEventResultDto[] = parsed.map((p, index) => {
-      const eventId = typeof items[index]?.eventId === 'string' ? (items[index].eventId as string) : undefined;
+      const given = items[index].raw.eventId;
+      const eventId = typeof given === 'string' ? given : undefined;
       if (p.kind === 'invalid') return { index, eventId, result: 'invalid', errors: p.errors };
       const outcome = applied[draftIndex.get(index)!];
       if (outcome.result === 'unknown_shipment') return { index, eventId, result: 'unknown_tracking_number' };
@@ -64,13 +72,28 @@ export class IngestionService {
     return { results, summary };
   }
 
-  private parse(raw: Record<string, unknown>, source: string): Parsed | Invalid {
-    const nul = findNulCharacters(raw);
+  /**
+   * The batch's events. A body the fast path is certainly sure of is taken as it is; any other goes through the
+   * ValidationPipe exactly as a decorated @Body() would (its errors; prototype keys stripped from the items).
+   */
+  private async events(body: unknown): Promise<{ raw: Record<string, unknown>; scan: ItemScan }[]> {
+    const events = acceptBatch(body);
+    const scanned = events?.map((raw) => ({ raw, scan: scanItem(raw) }));
+    if (scanned && !scanned.some(({ scan }) => scan.unsafeKey)) return scanned;
+    const batch = (await this.batchPipe.transform(body, { type: 'body', metatype: TrackingEventBatchDto })) as TrackingEventBatchDto;
+    return batch.events.map((raw) => ({ raw, scan: scanItem(raw) }));
+  }
+
+  private parse(raw: Record<string, unknown>, scan: ItemScan, source: string): Parsed | Invalid {
+    const nul = scan.nul ? findNulCharacters(raw) : [];
     if (nul.length > 0) return { kind: 'invalid', errors: nul.map((d) => ({ code: 'VALIDATION_FAILED', ...d })) };
-    const item = plainToInstance(TrackingEventItemDto, raw);
-    const errors = validateSync(item, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: false } });
-    if (errors.length > 0) {
-      return { kind: 'invalid', errors: toErrorDetails(errors).map((d) => ({ code: 'VALIDATION_FAILED', ...d })) };
+    let item = acceptItem(raw);
+    if (!item) {
+      item = plainToInstance(TrackingEventItemDto, raw);
+      const errors = validateItem(item);
+      if (errors.length > 0) {
+        return { kind: 'invalid', errors: toErrorDetails(errors).map((d) => ({ code: 'VALIDATION_FAILED', ...d })) };
+      }
     }
     const trackingNumber = normalizeTrackingNumber(item.trackingNumber);
     if (!isValidTrackingNumber(trackingNumber)) {
@@ -109,6 +132,11 @@ export class IngestionService {
       },
     };
   }
+}
+
+/** The item's decorators, for what the fast path was not sure of. */
+function validateItem(item: TrackingEventItemDto) {
+  return validateSync(item, { whitelist: true, forbidNonWhitelisted: true, stopAtFirstError: true, validationError: { target: false, value: false } });
 }
 
 function invalid(code: string, field: string, issue: string): Invalid {

@@ -23,28 +23,26 @@ export class PublicTrackingService {
   async track(rawTrackingNumber: string, postcode?: string): Promise<PublicTrackingDto> {
     const trackingNumber = normalizeTrackingNumber(rawTrackingNumber);
     if (!isValidTrackingNumber(trackingNumber)) throw TrackingErrors.invalidNumber();
-    const row = await this.tracking.findPublic(trackingNumber);
+    const row = await this.tracking.findPublic(trackingNumber, { withConsignee: Boolean(postcode) });
     if (!row) throw TrackingErrors.notFound();
     const view: PublicTrackingDto = {
       trackingNumber: row.tracking_number,
       status: row.status,
-      statusChangedAt: new Date(row.status_changed_at).toISOString(),
+      statusChangedAt: row.status_changed_at,
       estimatedDelivery:
-        row.estimated_delivery_from && row.estimated_delivery_to
-          ? { from: new Date(row.estimated_delivery_from).toISOString(), to: new Date(row.estimated_delivery_to).toISOString() }
-          : null,
-      deliveredAt: row.delivered_at ? new Date(row.delivered_at).toISOString() : null,
+        row.estimated_delivery_from && row.estimated_delivery_to ? { from: row.estimated_delivery_from, to: row.estimated_delivery_to } : null,
+      deliveredAt: row.delivered_at,
       destination: { country: row.destination_country, city: row.destination_city },
-      milestones: row.events.map((e) => ({
-        code: e.code,
-        reason: e.reason,
-        status: milestoneStatus(e.code, e.status_before),
-        occurredAt: new Date(e.occurred_at).toISOString(),
-        location: { country: e.location.country, city: e.location.city },
-        description: e.description,
+      milestones: row.events.map(([code, reason, occurredAt, location, description, statusBefore]) => ({
+        code,
+        reason,
+        status: milestoneStatus(code, statusBefore),
+        occurredAt,
+        location: { country: location.country, city: location.city },
+        description,
       })),
     };
-    if (postcode && row.consignee_postcode_key && samePostcode(postcode, row.consignee_postcode_key)) {
+    if (postcode && row.consignee && row.consignee_postcode_key && samePostcode(postcode, row.consignee_postcode_key)) {
       view.consignee = { name: row.consignee.name, address: row.consignee.address };
     }
     return view;

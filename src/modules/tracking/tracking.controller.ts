@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/error-responses.decorator';
 import { Auth, CurrentPrincipal, Principal } from '../auth/principal';
 import { IdempotencyKeyHeader } from '../shipments/shipments.controller';
@@ -29,10 +29,13 @@ export class TrackingController {
       '`unknown_tracking_number` or `invalid` (with codes and fields). One bad item never fails the batch. ' +
       'Idempotent on (your source, eventId). Carrier keys may post for any shipment; retailer keys for their own.',
   })
+  @ApiBody({ type: TrackingEventBatchDto })
   @ApiOkResponse({ type: TrackingEventBatchResponseDto })
   @ApiErrors(400, 401, 403, 409, 422)
-  ingest(@CurrentPrincipal() principal: Principal, @Body() batch: TrackingEventBatchDto): Promise<TrackingEventBatchResponseDto> {
-    return this.ingestion.ingest(principal, batch.events);
+  // Undecorated type: the ingestion service validates the body itself (plain-code fast path, else the same
+  // ValidationPipe), so that the global pipe does not run class-transformer over every item first.
+  ingest(@CurrentPrincipal() principal: Principal, @Body() body: unknown): Promise<TrackingEventBatchResponseDto> {
+    return this.ingestion.ingest(principal, body);
   }
 
   @Get('track/:trackingNumber')
