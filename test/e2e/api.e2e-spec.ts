@@ -425,6 +425,7 @@ describe('the HTTP API', () => {
       'PATCH /v1/retailer/settings',
       'GET /v1/admin/rule-sets',
       'GET /v1/admin/rule-sets/{country}',
+      'GET /v1/admin/rule-sets/{country}/affected-shipments',
       'POST /v1/admin/rule-sets/{country}/versions',
       'POST /v1/admin/rule-sets/{country}/preview',
       'GET /v1/admin/audit',

@@ -230,7 +230,7 @@ describe('country rules at booking, at checkout and in the admin API', () => {
       expect(created.body.diff).toEqual(
         expect.arrayContaining([{ path: 'customs.vat.ratePercent', before: oldRate, after: oldRate + 5 }]),
       );
-      expect(created.body.affected).toMatchObject({ from: '2031-01-01', countries: ['NZ'] });
+      expect(created.body.affected).toMatchObject({ from: '2031-01-01', countries: ['NZ'], bookedSince: 0 });
 
       const dayBefore = await as(t.http, retailer.key).post('/v1/compliance/check', nzCheck('2030-12-31'));
       const dayOf = await as(t.http, retailer.key).post('/v1/compliance/check', nzCheck('2031-01-01'));
@@ -273,6 +273,23 @@ describe('country rules at booking, at checkout and in the admin API', () => {
       expect(res.body.diff).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'prohibited[WOOL_TEST]' })]));
       const after = await admin(t.http).get('/v1/admin/rule-sets/NZ');
       expect(after.body.history).toHaveLength(current.body.history.length);
+    });
+
+    it('lists the shipments a change applies to from its date, page by page', async () => {
+      const seller = await createRetailer(t.http);
+      const booked = [];
+      for (let i = 0; i < 3; i++) booked.push((await as(t.http, seller.key).post('/v1/shipments', toBrazil({ taxId: VALID_CPF }))).body.id);
+      const first = await admin(t.http).get('/v1/admin/rule-sets/BR/affected-shipments?from=2020-01-01&limit=2');
+      expect(first.status).toBe(200);
+      expect(first.body.data).toHaveLength(2);
+      expect(first.body.data[0]).toMatchObject({ destination: 'BR', complianceStatus: 'ok', trackingNumber: expect.any(String) });
+      const second = await admin(t.http).get(`/v1/admin/rule-sets/BR/affected-shipments?from=2020-01-01&limit=2&cursor=${first.body.nextCursor}`);
+      const ids = [...first.body.data, ...second.body.data].map((s: { id: string }) => s.id);
+      for (const id of booked) expect(ids.includes(id) || second.body.nextCursor !== null).toBe(true);
+      expect(ids.slice(0, 2)).toEqual([booked[2], booked[1]]);
+      const future = await admin(t.http).get('/v1/admin/rule-sets/BR/affected-shipments?from=2099-01-01');
+      expect(future.body).toMatchObject({ data: [], nextCursor: null });
+      await expect(admin(t.http).get('/v1/admin/rule-sets/BR/affected-shipments?from=soon')).resolves.toMatchObject({ status: 400 });
     });
 
     it('is for operators only', async () => {

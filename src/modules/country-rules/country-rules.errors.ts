@@ -10,6 +10,8 @@ export const CountryRulesErrors = {
     new AppError('RULE_SET_GROUP_UNKNOWN', 422, `The group ${group} has no rule set to inherit from.`, [
       { field: 'content.inherits', issue: 'names a group without a rule set' },
     ]),
+  invalidCursor: () =>
+    new AppError('INVALID_CURSOR', 400, 'The cursor is not valid.', [{ field: 'cursor', issue: 'is not a cursor this API returned' }]),
   effectiveRange: () =>
     CommonErrors.validation([{ field: 'effectiveTo', issue: 'must be after effectiveFrom' }]),
 };

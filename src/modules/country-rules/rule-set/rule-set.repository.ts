@@ -119,4 +119,21 @@ export class RuleSetRepository {
     );
     return { bookedSince: row.booked_since, inFlight: row.in_flight };
   }
+
+  /** The shipments themselves, newest first, keyset-paginated on (created_at, id). */
+  listAffected(
+    countries: string[],
+    from: string,
+    after: { createdAt: string; id: string } | undefined,
+    limit: number,
+  ): Promise<Array<{ id: string; retailer_id: string; tracking_number: string; status: string; destination_country: string; compliance_status: string | null; created_at: Date }>> {
+    return this.db.query(
+      `SELECT id, retailer_id, tracking_number, status, destination_country, compliance_status, created_at
+         FROM shipments
+        WHERE destination_country = ANY($1) AND created_at >= $2::date
+          AND ($3::timestamptz IS NULL OR (created_at, id) < ($3::timestamptz, $4::uuid))
+        ORDER BY created_at DESC, id DESC LIMIT $5`,
+      [countries, from, after?.createdAt ?? null, after?.id ?? null, limit],
+    );
+  }
 }

@@ -3,6 +3,8 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags
 import { ApiErrors } from '../../../common/http/error-responses.decorator';
 import { Auth, CurrentPrincipal, Principal } from '../../auth/principal';
 import {
+  AffectedQueryDto,
+  AffectedShipmentsPageDto,
   CreatedRuleSetVersionDto,
   CreateRuleSetVersionDto,
   PreviewRuleSetDto,
@@ -43,6 +45,17 @@ export class RuleSetsAdminController {
       current: detail.current ? toRuleSetVersionDto(detail.current) : null,
       history: detail.history.map(toRuleSetVersionDto),
     };
+  }
+
+  @Get(':country/affected-shipments')
+  @ApiOperation({
+    summary: 'The shipments a rule change applies to from a date: booked to that destination (or the group’s members) since then',
+    description: 'Newest first, cursor-paginated; each with its status and booking verdict, so CX sees exactly which parcels a correction touches.',
+  })
+  @ApiOkResponse({ type: AffectedShipmentsPageDto })
+  @ApiErrors(400, 401, 403)
+  affected(@Param('country') country: string, @Query() q: AffectedQueryDto): Promise<AffectedShipmentsPageDto> {
+    return this.ruleSets.affectedShipments(country, q.from, q.cursor, q.limit ?? 50);
   }
 
   @Post(':country/versions')

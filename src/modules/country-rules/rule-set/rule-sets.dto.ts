@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsNotEmpty, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsInt, IsNotEmpty, IsObject, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { ComplianceCheckDto } from '../compliance/compliance.dto';
 import { VerdictDto } from '../compliance/verdict.dto';
 import { ContentChange } from './content-diff';
@@ -117,4 +117,32 @@ export function toRuleSetVersionDto(v: StoredRuleSetVersion): RuleSetVersionDto 
     createdAt: new Date(v.createdAt).toISOString(),
     content: v.content,
   };
+}
+
+export class AffectedQueryDto {
+  @ApiProperty({ example: '2026-07-01', description: 'The effective date to count from' })
+  @Matches(DATE, { message: 'must be a date (YYYY-MM-DD)' }) from: string;
+
+  @ApiPropertyOptional({ description: 'The `nextCursor` of the previous page' })
+  @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+
+  @ApiPropertyOptional({ example: 50, maximum: 100 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+}
+
+export class AffectedShipmentDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) retailerId: string;
+  @ApiProperty() trackingNumber: string;
+  @ApiProperty({ example: 'in_transit' }) status: string;
+  @ApiProperty({ example: 'DE' }) destination: string;
+  @ApiPropertyOptional({ nullable: true, example: 'ok' }) complianceStatus: string | null;
+  @ApiProperty() bookedAt: string;
+}
+
+export class AffectedShipmentsPageDto {
+  @ApiProperty({ example: '2026-07-01' }) from: string;
+  @ApiProperty({ example: ['DE'] }) countries: string[];
+  @ApiProperty({ type: [AffectedShipmentDto] }) data: AffectedShipmentDto[];
+  @ApiPropertyOptional({ nullable: true }) nextCursor: string | null;
 }

@@ -109,6 +109,43 @@ export class RuleSetsService {
     };
   }
 
+  /**
+   * Which shipments a version applies to from its date: those booked to its destinations since then (booking
+   * rules), newest first, whatever their status; `inFlight` in the version's `affected` counts those still moving.
+   */
+  async affectedShipments(code: string, from: string, cursor: string | undefined, limit: number) {
+    const country = assertRuleSetCode(code);
+    const { catalog } = await this.cache.get();
+    const members = country === 'EU' ? (versionInForce(catalog, 'EU', from)?.content.members ?? []) : [country];
+    let after: { createdAt: string; id: string } | undefined;
+    if (cursor) {
+      try {
+        const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+        if (Number.isNaN(new Date(createdAt).getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('cursor');
+        after = { createdAt, id };
+      } catch {
+        throw CountryRulesErrors.invalidCursor();
+      }
+    }
+    const rows = await this.repository.listAffected(members, from, after, limit + 1);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      from,
+      countries: members,
+      data: page.map((r) => ({
+        id: r.id,
+        retailerId: r.retailer_id,
+        trackingNumber: r.tracking_number,
+        status: r.status,
+        destination: r.destination_country,
+        complianceStatus: r.compliance_status,
+        bookedAt: new Date(r.created_at).toISOString(),
+      })),
+      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([new Date(last.created_at).toISOString(), last.id])).toString('base64url') : null,
+    };
+  }
+
   /** The sample under the draft and under the rules in force, side by side. Nothing is written. */
   async preview(code: string, dto: PreviewRuleSetDto): Promise<{ draft: Verdict; current: Verdict; diff: ContentChange[] }> {
     const country = assertRuleSetCode(code);

@@ -3,7 +3,7 @@ import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { Clock } from '../../../common/clock/clock';
 import { EmailChannel, SendResult, SmsChannel } from '../channels/channel';
 import { WebhookDeliveryService } from '../webhooks/webhook-delivery.service';
-import { ClaimedMessage, MessageRepository } from './message.repository';
+import { ClaimedMessage, MessageRepository, Outcome } from './message.repository';
 import { retryDelayMs } from './retry-policy';
 
 export interface DispatchSummary {
@@ -38,27 +38,56 @@ export class DispatcherService {
     const { batchSize, leaseSeconds } = this.config.notifications.dispatch;
     const claimed = await this.messages.claim(batchSize, this.clock.now(), leaseSeconds * 1000);
     const summary: DispatchSummary = { claimed: claimed.length, sent: 0, retried: 0, dead: 0, lostLease: 0 };
+    const record = this.groupCommitter();
     await Promise.all(
       claimed.map(async (message) => {
         const result = await this.send(message);
         const at = this.clock.now();
-        let kept: boolean;
+        let outcome: Outcome;
         if (result.status === 'accepted') {
-          kept = await this.messages.complete(message, { status: 'sent', providerMessageId: result.providerMessageId, at });
+          outcome = { status: 'sent', providerMessageId: result.providerMessageId, at };
           summary.sent += 1;
         } else if (!result.permanent && message.attempts < message.max_attempts) {
           const nextAttemptAt = new Date(at.getTime() + retryDelayMs(message.channel, message.attempts));
-          kept = await this.messages.complete(message, { status: 'pending', nextAttemptAt, code: result.code, detail: result.detail, at });
+          outcome = { status: 'pending', nextAttemptAt, code: result.code, detail: result.detail, at };
           summary.retried += 1;
         } else {
-          kept = await this.messages.complete(message, { status: 'dead', code: result.code, detail: result.detail, at });
+          outcome = { status: 'dead', code: result.code, detail: result.detail, at };
           summary.dead += 1;
           this.logger.warn({ messageId: message.id, channel: message.channel, code: result.code }, 'message dead-lettered');
         }
-        if (!kept) summary.lostLease += 1;
+        if (!(await record(message, outcome))) summary.lostLease += 1;
       }),
     );
     return summary;
+  }
+
+  /**
+   * Group commit: an outcome is written as soon as no write is in progress, and outcomes that arrive during
+   * a write go together in the next one. Under load one statement records many sends; when idle each is
+   * written at once, so the window between a provider's acceptance and its record stays one round trip.
+   */
+  private groupCommitter(): (message: ClaimedMessage, outcome: Outcome) => Promise<boolean> {
+    const queue: Array<{ message: ClaimedMessage; outcome: Outcome; done: (kept: boolean) => void; failed: (e: unknown) => void }> = [];
+    let writing = false;
+    const drain = async () => {
+      writing = true;
+      while (queue.length > 0) {
+        const batch = queue.splice(0);
+        try {
+          const kept = await this.messages.completeMany(batch);
+          for (const b of batch) b.done(kept.has(b.message.id));
+        } catch (error) {
+          for (const b of batch) b.failed(error);
+        }
+      }
+      writing = false;
+    };
+    return (message, outcome) =>
+      new Promise<boolean>((done, failed) => {
+        queue.push({ message, outcome, done, failed });
+        if (!writing) void drain();
+      });
   }
 
   private send(message: ClaimedMessage): Promise<SendResult> {

@@ -38,6 +38,11 @@ export interface MessageRow {
   updated_at: Date;
 }
 
+export type Outcome =
+  | { status: 'sent'; providerMessageId: string; at: Date }
+  | { status: 'pending'; nextAttemptAt: Date; code: string; detail: string; at: Date }
+  | { status: 'dead'; code: string; detail: string; at: Date };
+
 export interface NewMessage {
   retailerId: string;
   shipmentId: string | null;
@@ -55,7 +60,7 @@ export interface NewMessage {
  * milestone) is followed by that email once it is dead, undelivered or failed. Written in the statement that
  * records the failure, so a crash cannot lose it; the dedupe key makes it happen once.
  */
-const FALLBACK_SOURCE = `id, retailer_id, shipment_id, channel, template, payload, dedupe_key, milestone, milestone_rank, locale, status`;
+const FALLBACK_SOURCE = `m.id, m.retailer_id, m.shipment_id, m.channel, m.template, m.payload, m.dedupe_key, m.milestone, m.milestone_rank, m.locale, m.status`;
 const FALLBACK_INSERT = `, fallback AS (
          INSERT INTO messages (retailer_id, shipment_id, channel, recipient, template, dedupe_key, payload, max_attempts,
                                next_attempt_at, audience, milestone, milestone_rank, locale)
@@ -118,38 +123,49 @@ export class MessageRepository {
   }
 
   /** Records an outcome, only while this dispatcher still holds the lease it claimed the message with. */
-  async complete(
-    message: ClaimedMessage,
-    outcome:
-      | { status: 'sent'; providerMessageId: string; at: Date }
-      | { status: 'pending'; nextAttemptAt: Date; code: string; detail: string; at: Date }
-      | { status: 'dead'; code: string; detail: string; at: Date },
-  ): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
-      `WITH done AS (
-         UPDATE messages
-            SET status = $3, lease_until = NULL, updated_at = $4,
-                provider_message_id = COALESCE($5, provider_message_id),
-                sent_at = CASE WHEN $3 = 'sent' THEN $4 ELSE sent_at END,
-                next_attempt_at = COALESCE($6, next_attempt_at),
-                last_error_code = $7, last_error = $8,
-                status_history = status_history || jsonb_build_array(jsonb_build_object('status', $3::text, 'at', $4::timestamptz, 'code', $7::text))
-          WHERE id = $1 AND status = 'sending' AND lease_until = $2
+  async complete(message: ClaimedMessage, outcome: Outcome): Promise<boolean> {
+    return (await this.completeMany([{ message, outcome }])).has(message.id);
+  }
+
+  /**
+   * Records many outcomes in one statement (the dispatcher groups those that finish together), each only
+   * while its dispatcher still holds the lease. Returns the ids whose outcome was kept.
+   */
+  async completeMany(items: Array<{ message: ClaimedMessage; outcome: Outcome }>): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    const rows: Array<{ id: string }> = await this.db.query(
+      `WITH x AS (
+         SELECT * FROM jsonb_to_recordset($1::jsonb)
+           AS r(id uuid, lease timestamptz, status text, at timestamptz, provider text, next_at timestamptz, code text, detail text)
+       ), done AS (
+         UPDATE messages m
+            SET status = x.status, lease_until = NULL, updated_at = x.at,
+                provider_message_id = COALESCE(x.provider, m.provider_message_id),
+                sent_at = CASE WHEN x.status = 'sent' THEN x.at ELSE m.sent_at END,
+                next_attempt_at = COALESCE(x.next_at, m.next_attempt_at),
+                last_error_code = x.code, last_error = x.detail,
+                status_history = m.status_history || jsonb_build_array(jsonb_build_object('status', x.status, 'at', x.at, 'code', x.code))
+           FROM x
+          WHERE m.id = x.id AND m.status = 'sending' AND m.lease_until = x.lease
           RETURNING ${FALLBACK_SOURCE})
        ${FALLBACK_INSERT}
-       SELECT 1 FROM done`,
+       SELECT id FROM done`,
       [
-        message.id,
-        message.lease_until,
-        outcome.status,
-        outcome.at,
-        outcome.status === 'sent' ? outcome.providerMessageId : null,
-        outcome.status === 'pending' ? outcome.nextAttemptAt : null,
-        outcome.status === 'sent' ? null : outcome.code,
-        outcome.status === 'sent' ? null : outcome.detail,
+        JSON.stringify(
+          items.map(({ message, outcome }) => ({
+            id: message.id,
+            lease: new Date(message.lease_until).toISOString(),
+            status: outcome.status,
+            at: outcome.at.toISOString(),
+            provider: outcome.status === 'sent' ? outcome.providerMessageId : null,
+            next_at: outcome.status === 'pending' ? outcome.nextAttemptAt.toISOString() : null,
+            code: outcome.status === 'sent' ? null : outcome.code,
+            detail: outcome.status === 'sent' ? null : outcome.detail,
+          })),
+        ),
       ],
     );
-    return rows.length === 1;
+    return new Set(rows.map((r) => r.id));
   }
 
   /**
@@ -159,9 +175,9 @@ export class MessageRepository {
   async recordDeliveryStatus(channel: MessageChannel, providerMessageId: string, status: 'sent' | 'delivered' | 'undelivered' | 'failed', at: Date): Promise<boolean> {
     const rows: unknown[] = await this.db.query(
       `WITH done AS (
-         UPDATE messages
+         UPDATE messages m
             SET status = $3, updated_at = $4,
-                status_history = status_history || jsonb_build_array(jsonb_build_object('status', $3::text, 'at', $4::timestamptz))
+                status_history = m.status_history || jsonb_build_array(jsonb_build_object('status', $3::text, 'at', $4::timestamptz))
           WHERE channel = $1 AND provider_message_id = $2
             AND (CASE status WHEN 'sent' THEN 1 WHEN 'delivered' THEN 2 WHEN 'undelivered' THEN 2 WHEN 'failed' THEN 2 ELSE 3 END)
               < (CASE $3 WHEN 'sent' THEN 1 ELSE 2 END)
