@@ -84,7 +84,7 @@ async function measure(withCompliance) {
 runMain(async () => {
   await ensureDatabase(DB);
   await resetSchema(DB);
-  log(`bench:booking — ${DURATION} s per run, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds; load ${loadAverages()}`);
+  log(`bench:booking — ${DURATION} s per run, ${CONNECTIONS} connections, ${ROUNDS} interleaved rounds; load ${JSON.stringify(loadAverages())}`);
   const runs = [];
   for (let r = 0; r < ROUNDS; r++) {
     for (const withCompliance of [true, false]) {
@@ -99,7 +99,7 @@ runMain(async () => {
   const ratio = on / off;
   console.log(`\n${table(runs, ['round', 'evaluation', 'reqPerS', 'p50Ms', 'p99Ms', 'non2xx'])}`);
   console.log(`\nbookings/s with evaluation ${round(on)}, without ${round(off)}: ${round(ratio * 100)} % (target ≥ 85 %) ${ratio >= 0.85 ? 'MET' : 'MISSED'}`);
-  console.log(`load after: ${loadAverages()}`);
+  console.log(`load after: ${JSON.stringify(loadAverages())}`);
   const file = writeResult('booking', { revision: gitRevision(), duration: DURATION, connections: CONNECTIONS, runs, on, off, ratio });
   log(`written ${file}`);
 });

@@ -588,8 +588,13 @@ function startSampler(pid, database) {
 
 function runAutocannon(opts) {
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ ...opts }, (err, result) => (err ? reject(err) : resolve(result)));
-    process.once('SIGINT', () => instance.stop());
+    const stop = () => instance.stop();
+    const instance = autocannon({ ...opts }, (err, result) => {
+      process.off('SIGINT', stop);
+      if (err) reject(err);
+      else resolve(result);
+    });
+    process.once('SIGINT', stop);
   });
 }
 
@@ -602,7 +607,10 @@ function runAutocannon(opts) {
  */
 function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 10_000 }) {
   const { hostname, port } = new URL(baseUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: connections });
+  // Idle sockets are dropped after 4 s, before the server's 5 s keep-alive timeout closes them: otherwise a request
+  // can be written on a socket the server is closing at that moment (ECONNRESET, counted as a connection error).
+  const agent = new http.Agent({ keepAlive: true, maxSockets: connections, timeout: 4000 });
+  const errorKinds = {};
   const interval = 1000 / rate;
   const total = Math.round(rate * duration);
   const fromDue = new Float64Array(total);
@@ -634,6 +642,7 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
         ok2xx: ok,
         non2xx: done - ok - errors,
         errors,
+        errorKinds,
         timeouts: sent - done,
         durationS: round(elapsed, 2),
         scheduledRate: rate,
@@ -663,13 +672,16 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
       inFlight += 1;
       maxInFlight = Math.max(maxInFlight, inFlight);
       let settled = false;
-      const settle = (status) => {
+      const settle = (status, error) => {
         if (settled) return;
         settled = true;
         inFlight -= 1;
         done += 1;
-        if (status === 0) errors += 1;
-        else {
+        if (status === 0) {
+          errors += 1;
+          const kind = (error && (error.code || error.message)) || 'unknown';
+          errorKinds[kind] = (errorKinds[kind] || 0) + 1;
+        } else {
           statusCounts[status] = (statusCounts[status] || 0) + 1;
           if (status >= 200 && status < 300) {
             ok += 1;
@@ -684,7 +696,7 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
       const req = http.get({ agent, host: hostname, port, path: pathFor(i) }, (res) => {
         res.on('data', () => {});
         res.on('end', () => settle(res.statusCode));
-        res.on('error', () => settle(0));
+        res.on('error', (e) => settle(0, e));
       });
       req.on('socket', (socket) => {
         const mark = () => (writtenAt = performance.now());
@@ -692,7 +704,7 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
         else mark();
       });
       req.setTimeout(timeoutMs, () => req.destroy(new Error('timeout')));
-      req.on('error', () => settle(0));
+      req.on('error', (e) => settle(0, e));
     };
     if (total === 0) {
       finish();
@@ -732,7 +744,7 @@ function summarizeAutocannon(result) {
 function assertClean(name, summary) {
   const problems = [];
   if (summary.non2xx > 0) problems.push(`${summary.non2xx} non-2xx responses (${JSON.stringify(summary.statusCodes)})`);
-  if (summary.errors > 0) problems.push(`${summary.errors} connection errors`);
+  if (summary.errors > 0) problems.push(`${summary.errors} connection errors${summary.errorKinds ? ` ${JSON.stringify(summary.errorKinds)}` : ''}`);
   if (summary.timeouts > 0) problems.push(`${summary.timeouts} timeouts`);
   if (summary.ok2xx === 0) problems.push('no successful request at all');
   if (problems.length) throw new Error(`${name}: ${problems.join('; ')}`);

@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
-import { openTestDataSource, testDatabaseUrl } from '../utils/database';
+import { openTestDataSource, TEST_POOL_MAX, testDatabaseUrl } from '../utils/database';
 
 const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 const N = 600;
@@ -71,7 +71,7 @@ describe('a worker killed mid-dispatch (SIGKILL)', () => {
         PATH: process.env.PATH ?? '',
         NODE_ENV: 'development',
         DATABASE_URL: testDatabaseUrl(),
-        DATABASE_POOL_MAX: '4',
+        DATABASE_POOL_MAX: String(Math.min(TEST_POOL_MAX, 4)),
         LOG_LEVEL: 'warn',
         SEED_DEMO: 'false',
         SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}?ignoreTLS=true&pool=true&maxConnections=5`,
