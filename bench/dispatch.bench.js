@@ -9,7 +9,8 @@ const path = require('node:path');
 const { Client } = require('pg');
 const { SMTPServer } = require('smtp-server');
 
-const ROOT = path.resolve(__dirname, '..');
+// The build to benchmark: this working tree, or BENCH_APP_DIR (a directory holding dist/ and node_modules/).
+const ROOT = path.resolve(process.env.BENCH_APP_DIR || path.join(__dirname, '..'));
 const DB = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/passage_bench';
 const N = Number(process.env.BENCH_MESSAGES || 6000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS || '1,3').split(',').map(Number);

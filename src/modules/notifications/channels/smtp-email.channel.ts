@@ -10,9 +10,12 @@ export class SmtpEmailChannel extends EmailChannel {
     private readonly from: string,
   ) {
     super();
-    // `?pool=true` in the URL makes nodemailer keep and reuse connections.
+    // A pool of long-lived connections: reconnecting (and greeting) every 100 messages, nodemailer's default,
+    // costs a round trip per message at volume. Any of these set in SMTP_URL's query wins.
     const url = new URL(smtpUrl);
-    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    for (const [key, value] of [['pool', 'true'], ['maxConnections', '10'], ['maxMessages', '10000']]) {
+      if (!url.searchParams.has(key)) url.searchParams.set(key, value);
+    }
     this.transport = createTransport(url.toString());
   }
 
