@@ -20,6 +20,8 @@ const common = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Also the hooks' timeout: app start-up in beforeAll can take seconds on a busy machine.
+  testTimeout: 60000,
   globalSetup: '<rootDir>/test/utils/global-setup.cjs',
   globalTeardown: '<rootDir>/test/utils/global-teardown.cjs',
   projects: [

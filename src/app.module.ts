@@ -18,6 +18,8 @@ import { AuthGuard } from './modules/auth/auth.guard';
 import { AuthModule } from './modules/auth/auth.module';
 import { CarriersModule } from './modules/carriers/carriers.module';
 import { CountryRulesModule } from './modules/country-rules/country-rules.module';
+import { CxModule } from './modules/cx/cx.module';
+import { CxOpsApiModule } from './modules/cx/cx-ops.module';
 import { HealthModule } from './modules/health/health.module';
 import { HttpMetricsMiddleware } from './modules/metrics/http-metrics.middleware';
 import { MetricsController } from './modules/metrics/metrics.controller';
@@ -63,6 +65,8 @@ function apiModule(config: AppConfig): DynamicModule {
       CountryRulesModule,
       NotificationsApiModule,
       AdminModule,
+      CxModule,
+      CxOpsApiModule,
     ],
     controllers: [MetricsController],
     providers: [

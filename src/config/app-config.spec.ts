@@ -34,6 +34,9 @@ describe('loadAppConfig', () => {
         webhooks: { secretOverlapHours: 24, disableAfterDays: 3 },
       },
       secrets: { key: undefined },
+      exceptions: { slaHours: {} },
+      detection: { intervalSeconds: 300, batchSize: 500 },
+      edd: { minSamples: 20, windowDays: 30, pollMs: 1000 },
     });
   });
 
@@ -70,6 +73,7 @@ describe('loadAppConfig', () => {
       RULES_SEED: 'false',
       RULES_CACHE_SECONDS: '30',
       COMPLIANCE_AT_BOOKING: 'false',
+      CX_SLA_HOURS: 'delay=12, customs_hold=6',
     });
     expect(config).toEqual({
       env: 'production',
@@ -96,7 +100,17 @@ describe('loadAppConfig', () => {
         webhooks: { secretOverlapHours: 48, disableAfterDays: 5 },
       },
       secrets: { key: KEY_HEX },
+      exceptions: { slaHours: { delay: 12, customs_hold: 6 } },
+      detection: { intervalSeconds: 300, batchSize: 500 },
+      edd: { minSamples: 20, windowDays: 30, pollMs: 1000 },
     });
+  });
+
+  it('names a CX_SLA_HOURS entry that is not type=hours of a known type', () => {
+    const message = errorFor({ CX_SLA_HOURS: 'delay=24,unknown=5,customs_hold=soon' }).message;
+    expect(message).toContain('CX_SLA_HOURS');
+    expect(message).toContain('"unknown" is not an exception type');
+    expect(message).toContain('"customs_hold=soon" is not type=hours');
   });
 
   it('leaves SMS in preview unless the Twilio account, token and sender are all set', () => {

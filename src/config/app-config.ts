@@ -1,6 +1,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, Min, validateSync } from 'class-validator';
 import { decodeSecretsKey } from '../common/secrets/secret-box';
+import { ExceptionType, parseSlaHours } from '../modules/cx/exceptions/exception-types';
 
 export const PROCESS_ROLES = ['all', 'api', 'worker'] as const;
 export type ProcessRole = (typeof PROCESS_ROLES)[number];
@@ -56,6 +57,18 @@ class EnvironmentSchema {
   @Transform(toInt) @IsInt() @Min(0) @Max(720) WEBHOOK_SECRET_OVERLAP_HOURS = 24;
   /** A webhook endpoint whose every delivery has failed for this many days is disabled. */
   @Transform(toInt) @IsInt() @Min(1) @Max(90) WEBHOOK_DISABLE_AFTER_DAYS = 3;
+  /** SLA hours per exception type, e.g. `delay=24,customs_hold=12`; unnamed types keep their defaults. */
+  @Transform(emptyToUndefined) @IsOptional() @IsString() CX_SLA_HOURS?: string;
+  /** Seconds between proactive-detection sweeps (one instance sweeps at a time); 0 turns the schedule off. */
+  @Transform(toInt) @IsInt() @Min(0) @Max(86_400) DETECTION_INTERVAL_SECONDS = 300;
+  /** Detections written per transaction during a sweep. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(10_000) DETECTION_BATCH_SIZE = 500;
+  /** Delivered shipments a lane needs in the window before its observed transit times replace the configured ones. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(100_000) EDD_MIN_SAMPLES = 20;
+  /** The window of deliveries whose transit times make a lane's observed estimate, in days. */
+  @Transform(toInt) @IsInt() @Min(1) @Max(365) EDD_WINDOW_DAYS = 30;
+  /** How often the estimated-delivery loop looks for new journey events when idle, in ms. */
+  @Transform(toInt) @IsInt() @Min(10) @Max(60_000) EDD_POLL_MS = 1000;
 }
 
 export interface AppConfig {
@@ -87,6 +100,12 @@ export interface AppConfig {
   };
   /** Unset: see resolveSecretsKey (common/secrets/secret-box-key.ts). */
   secrets: { key?: string };
+  /** The CX desk's exceptions: SLA hours overriding the defaults in exception-types.ts. */
+  exceptions: { slaHours: Partial<Record<ExceptionType, number>> };
+  /** Proactive detection: the sweep schedule (0: off) and its write batch. */
+  detection: { intervalSeconds: number; batchSize: number };
+  /** Estimated delivery: when observed lane times replace configured ones, and the loop's idle poll. */
+  edd: { minSamples: number; windowDays: number; pollMs: number };
 }
 
 export class ConfigValidationError extends Error {}
@@ -102,6 +121,8 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
   if (parsed.SECRETS_KEY === undefined && parsed.NODE_ENV === 'production' && parsed.DATABASE_URL) {
     lines.push('  - SECRETS_KEY: required in production with DATABASE_URL (32 random bytes, e.g. `openssl rand -hex 32`); it encrypts webhook secrets at rest');
   }
+  const sla = parseSlaHours(parsed.CX_SLA_HOURS);
+  if (sla.errors.length > 0) lines.push(`  - CX_SLA_HOURS=${JSON.stringify(parsed.CX_SLA_HOURS)}: ${sla.errors.join('; ')}`);
   if (lines.length > 0) {
     throw new ConfigValidationError(`Invalid configuration:\n${lines.join('\n')}`);
   }
@@ -137,6 +158,9 @@ export function loadAppConfig(env: NodeJS.ProcessEnv = process.env, overrides: {
       webhooks: { secretOverlapHours: parsed.WEBHOOK_SECRET_OVERLAP_HOURS, disableAfterDays: parsed.WEBHOOK_DISABLE_AFTER_DAYS },
     },
     secrets: { key: parsed.SECRETS_KEY },
+    exceptions: { slaHours: sla.hours },
+    detection: { intervalSeconds: parsed.DETECTION_INTERVAL_SECONDS, batchSize: parsed.DETECTION_BATCH_SIZE },
+    edd: { minSamples: parsed.EDD_MIN_SAMPLES, windowDays: parsed.EDD_WINDOW_DAYS, pollMs: parsed.EDD_POLL_MS },
   };
 }
 

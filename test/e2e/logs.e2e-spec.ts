@@ -57,10 +57,14 @@ describe('logs', () => {
     expect((await call('/v1/shipments', { method: 'POST', key, body: invalid })).status).toBe(400);
     expect((await call(`/v1/track/${trackingNumber}?postcode=10115`)).status).toBe(200);
 
+    // The CX desk's search takes personal data in its query string.
+    for (const q of [PII.email, PII.phone]) expect((await call(`/v1/admin/search?q=${encodeURIComponent(q)}`, { key: ADMIN })).status).toBe(200);
+
     await new Promise((r) => setTimeout(r, 500)); // let pino flush
     const logs = app.output();
     expect(logs).toContain(`"path":"/v1/track/${trackingNumber}"`); // requests were logged, without the query
     expect(logs).toMatch(/"path":"\/v1\/shipments"/);
+    expect(logs).toContain('"path":"/v1/admin/search"'); // the search was logged, without its query
     for (const value of Object.values(PII)) expect(logs).not.toContain(value);
     expect(logs).not.toContain('postcode=10115');
   });

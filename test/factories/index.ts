@@ -96,3 +96,18 @@ export function withWrongCheckCharacter(trackingNumber: string): string {
 export function at(base: Date, minutes: number): string {
   return new Date(base.getTime() + minutes * 60_000).toISOString();
 }
+
+export interface TestAdminUser {
+  id: string;
+  role: 'agent' | 'supervisor' | 'admin';
+  /** The user's token (an admin key linked to the user). */
+  key: string;
+}
+
+/** An admin user of the CX desk with a role, and its first token. */
+export async function createAdminUser(http: App, role: TestAdminUser['role'], body: { email?: string; name?: string } = {}): Promise<TestAdminUser> {
+  const email = body.email ?? `${role}-${randomUUID().slice(0, 8)}@passage.test`;
+  const res = await admin(http).post('/v1/admin/users', { email, name: body.name ?? `Test ${role}`, role });
+  if (res.status !== 201) throw new Error(`admin user: ${res.status} ${JSON.stringify(res.body)}`);
+  return { id: res.body.id, role, key: res.body.token.key };
+}

@@ -4,13 +4,23 @@ import { dataSourceOptions } from '../../src/database/data-source-options';
 import { scratchDatabaseUrl } from '../utils/database';
 
 const TABLES = [
+  'admin_users',
   'api_keys',
   'audit_log',
   'carriers',
   'contact_preferences',
   'customer_replies',
+  'cx_daily_stats',
+  'cx_daily_stats_days',
+  'cx_exception_facts',
+  'detection_sweeps',
+  'detections',
+  'exception_events',
+  'exceptions',
   'fx_rates',
   'idempotency_keys',
+  'incident_shipments',
+  'incidents',
   'journey_events',
   'messages',
   'retailer_notification_settings',
@@ -18,6 +28,7 @@ const TABLES = [
   'rule_sets',
   'shipment_status_history',
   'shipments',
+  'surveys',
   'tracking_events',
   'webhook_endpoints',
 ];

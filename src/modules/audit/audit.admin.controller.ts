@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOpt
 import { Type } from 'class-transformer';
 import { IsDate, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ApiErrors } from '../../common/http/error-responses.decorator';
-import { Auth } from '../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, Roles } from '../auth/principal';
 import { AuditLog, StoredAuditEntry } from './audit.repository';
 
 export class AuditQueryDto {
@@ -61,10 +61,12 @@ const toDto = (e: StoredAuditEntry): AuditEntryDto => ({
 @ApiTags('admin: audit')
 @ApiBearerAuth('admin')
 @Auth('admin')
+@Roles('admin')
 @Controller('v1/admin/audit')
 export class AuditAdminController {
   constructor(private readonly audit: AuditLog) {}
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get()
   @ApiOperation({ summary: 'Who changed what and when, newest first, filtered by actor, target and time' })
   @ApiOkResponse({ type: AuditPageDto })

@@ -10,6 +10,8 @@ export class ApiKeyEntity {
   @Column('uuid', { name: 'retailer_id', nullable: true }) retailerId: string | null;
   @Column('uuid', { name: 'carrier_id', nullable: true }) carrierId: string | null;
   @Column('text', { nullable: true }) role: string | null;
+  /** The admin user an admin key was issued to (their role then applies). */
+  @Column('uuid', { name: 'admin_user_id', nullable: true }) adminUserId: string | null;
   @Column('text') name: string;
   @Column('text') prefix: string;
   @Column('text', { name: 'key_hash' }) keyHash: string;

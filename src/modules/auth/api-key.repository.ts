@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { IsNull, Repository } from 'typeorm';
+import { EntityManager, IsNull, Repository } from 'typeorm';
 import { ApiKeyEntity, ApiKeyOwnerType } from './api-key.entity';
 
 export interface ActiveKeyRow {
@@ -10,7 +10,17 @@ export interface ActiveKeyRow {
   carrier_id: string | null;
   carrier_code: string | null;
   role: string | null;
+  admin_user_id: string | null;
 }
+
+export interface KeyOwner {
+  retailerId?: string;
+  carrierId?: string;
+  adminUserId?: string;
+}
+
+const ownerWhere = (owner: KeyOwner) =>
+  owner.retailerId ? { retailerId: owner.retailerId } : owner.carrierId ? { carrierId: owner.carrierId } : { adminUserId: owner.adminUserId };
 
 @Injectable()
 export class ApiKeyRepository {
@@ -18,31 +28,28 @@ export class ApiKeyRepository {
 
   async findActiveByHash(keyHash: string): Promise<ActiveKeyRow | undefined> {
     const rows: ActiveKeyRow[] = await this.keys.query(
-      `SELECT k.id, k.owner_type, k.retailer_id, k.carrier_id, c.code AS carrier_code, k.role
-         FROM api_keys k LEFT JOIN carriers c ON c.id = k.carrier_id
-        WHERE k.key_hash = $1 AND k.revoked_at IS NULL`,
+      // A user's key carries the user's current role, and stops working when the user is disabled.
+      `SELECT k.id, k.owner_type, k.retailer_id, k.carrier_id, c.code AS carrier_code, COALESCE(u.role, k.role) AS role, k.admin_user_id
+         FROM api_keys k LEFT JOIN carriers c ON c.id = k.carrier_id LEFT JOIN admin_users u ON u.id = k.admin_user_id
+        WHERE k.key_hash = $1 AND k.revoked_at IS NULL AND u.disabled_at IS NULL`,
       [keyHash],
     );
     return rows[0];
   }
 
-  insert(key: Omit<ApiKeyEntity, 'id' | 'createdAt' | 'revokedAt'>): Promise<ApiKeyEntity> {
-    return this.keys.save(this.keys.create({ ...key, revokedAt: null }));
+  /** In the caller's transaction when `tx` is given (a key issued together with what it belongs to). */
+  insert(key: Omit<ApiKeyEntity, 'id' | 'createdAt' | 'revokedAt'>, tx?: EntityManager): Promise<ApiKeyEntity> {
+    const keys = tx ? tx.getRepository(ApiKeyEntity) : this.keys;
+    return keys.save(keys.create({ ...key, revokedAt: null }));
   }
 
-  listForOwner(owner: { retailerId?: string; carrierId?: string }): Promise<ApiKeyEntity[]> {
-    return this.keys.find({
-      where: owner.retailerId ? { retailerId: owner.retailerId } : { carrierId: owner.carrierId },
-      order: { createdAt: 'ASC' },
-    });
+  listForOwner(owner: KeyOwner): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ where: ownerWhere(owner), order: { createdAt: 'ASC' } });
   }
 
   /** Revokes a key only if it belongs to the given owner; returns the hash of the key it revoked. */
-  async revoke(keyId: string, owner: { retailerId?: string; carrierId?: string }, at: Date): Promise<string | undefined> {
-    const where = owner.retailerId
-      ? { id: keyId, retailerId: owner.retailerId, revokedAt: IsNull() }
-      : { id: keyId, carrierId: owner.carrierId, revokedAt: IsNull() };
-    const key = await this.keys.findOne({ where });
+  async revoke(keyId: string, owner: KeyOwner, at: Date): Promise<string | undefined> {
+    const key = await this.keys.findOne({ where: { id: keyId, ...ownerWhere(owner), revokedAt: IsNull() } });
     if (!key) return undefined;
     await this.keys.update({ id: key.id }, { revokedAt: at });
     return key.keyHash;

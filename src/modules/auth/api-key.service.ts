@@ -1,9 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { EntityManager } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { Clock } from '../../common/clock/clock';
 import { displayPrefix, generateSecret, safeEqualHex, sha256Hex } from '../../common/crypto/secrets';
 import { ApiKeyEntity } from './api-key.entity';
-import { ApiKeyRepository } from './api-key.repository';
+import { ApiKeyRepository, KeyOwner } from './api-key.repository';
 import { KEY_PREFIXES } from './key-prefixes';
 import { AdminRole, Principal } from './principal';
 
@@ -45,7 +46,7 @@ export class ApiKeyService {
     } else if (row?.owner_type === 'carrier' && row.carrier_id && row.carrier_code) {
       principal = { kind: 'carrier', keyId: row.id, carrierId: row.carrier_id, carrierCode: row.carrier_code };
     } else if (row?.owner_type === 'admin' && row.role) {
-      principal = { kind: 'admin', keyId: row.id, role: row.role as AdminRole };
+      principal = { kind: 'admin', keyId: row.id, role: row.role as AdminRole, ...(row.admin_user_id ? { userId: row.admin_user_id } : {}) };
     }
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
     this.cache.set(hash, { principal, expiresAt: now + CACHE_TTL_MS });
@@ -53,25 +54,35 @@ export class ApiKeyService {
   }
 
   async issueRetailerKey(retailerId: string, name = 'default'): Promise<IssuedKey> {
-    return this.issue('retailer', { retailerId, carrierId: null, role: null, name });
+    return this.issue('retailer', { retailerId, carrierId: null, role: null, name, adminUserId: null });
   }
 
   async issueCarrierKey(carrierId: string, name = 'default'): Promise<IssuedKey> {
-    return this.issue('carrier', { retailerId: null, carrierId, role: null, name });
+    return this.issue('carrier', { retailerId: null, carrierId, role: null, name, adminUserId: null });
   }
 
   async issueAdminKey(role: AdminRole, name: string): Promise<IssuedKey> {
-    return this.issue('admin', { retailerId: null, carrierId: null, role, name });
+    return this.issue('admin', { retailerId: null, carrierId: null, role, name, adminUserId: null });
   }
 
-  listKeys(owner: { retailerId?: string; carrierId?: string }): Promise<ApiKeyEntity[]> {
+  /** A token for an admin user: an admin key linked to the user, whose role follows the user's. */
+  async issueAdminUserKey(adminUserId: string, role: AdminRole, name: string, tx?: EntityManager): Promise<IssuedKey> {
+    return this.issue('admin', { retailerId: null, carrierId: null, role, name, adminUserId }, tx);
+  }
+
+  listKeys(owner: KeyOwner): Promise<ApiKeyEntity[]> {
     return this.repository.listForOwner(owner);
   }
 
-  async revoke(keyId: string, owner: { retailerId?: string; carrierId?: string }): Promise<boolean> {
+  async revoke(keyId: string, owner: KeyOwner): Promise<boolean> {
     const hash = await this.repository.revoke(keyId, owner, this.clock.now());
     if (hash) this.cache.delete(hash);
     return hash !== undefined;
+  }
+
+  /** Forgets cached principals, so that a change to a user (disabled, new role) applies to the next request. */
+  evictCache(): void {
+    this.cache.clear();
   }
 
   hasAdminKeys(): Promise<boolean> {
@@ -80,7 +91,8 @@ export class ApiKeyService {
 
   private async issue(
     ownerType: keyof typeof KEY_PREFIXES,
-    fields: { retailerId: string | null; carrierId: string | null; role: string | null; name: string },
+    fields: { retailerId: string | null; carrierId: string | null; role: string | null; name: string; adminUserId: string | null },
+    tx?: EntityManager,
   ): Promise<IssuedKey> {
     const secret = generateSecret(KEY_PREFIXES[ownerType]);
     const entity = await this.repository.insert({
@@ -88,7 +100,7 @@ export class ApiKeyService {
       ...fields,
       prefix: displayPrefix(secret, KEY_PREFIXES[ownerType]),
       keyHash: sha256Hex(secret),
-    });
+    }, tx);
     return { entity, secret };
   }
 }

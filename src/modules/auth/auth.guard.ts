@@ -4,9 +4,12 @@ import type { Request } from 'express';
 import { CommonErrors } from '../../common/errors/app-error';
 import { ApiKeyService } from './api-key.service';
 import { FailedAuthLimiter } from './failed-auth-limiter';
-import { AUTH_KINDS, PrincipalKind } from './principal';
+import { ADMIN_ROLES_KEY, AdminRole, AUTH_KINDS, PrincipalKind } from './principal';
 
-/** Resolves `Authorization: Bearer <key>` to a principal and checks the route allows its kind. */
+/**
+ * Resolves `Authorization: Bearer <key>` to a principal and checks the route allows its kind and, for admin
+ * keys, its role (`@Roles`, default `admin` only).
+ */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -32,6 +35,10 @@ export class AuthGuard implements CanActivate {
       throw CommonErrors.unauthenticated();
     }
     if (!kinds.includes(principal.kind)) throw CommonErrors.forbidden(`This endpoint needs a ${kinds.join(' or ')} key.`);
+    if (principal.kind === 'admin') {
+      const roles = this.reflector.getAllAndOverride<AdminRole[] | undefined>(ADMIN_ROLES_KEY, [context.getHandler(), context.getClass()]) ?? ['admin'];
+      if (!roles.includes(principal.role)) throw CommonErrors.forbidden(`This endpoint needs the ${roles.join(' or ')} role; this key has ${principal.role}.`);
+    }
     request.principal = principal;
     return true;
   }

@@ -1,12 +1,15 @@
-import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import { ApiExtension } from '@nestjs/swagger';
 import type { Request } from 'express';
 
 export type Principal =
   | { kind: 'retailer'; keyId: string; retailerId: string }
   | { kind: 'carrier'; keyId: string; carrierId: string; carrierCode: string }
-  | { kind: 'admin'; keyId: string; role: AdminRole };
+  /** `userId`: the admin user the key was issued to (none for the bootstrap ADMIN_TOKEN and older keys). */
+  | { kind: 'admin'; keyId: string; role: AdminRole; userId?: string };
 
-export type AdminRole = 'agent' | 'supervisor' | 'admin';
+export const ADMIN_ROLES = ['agent', 'supervisor', 'admin'] as const;
+export type AdminRole = (typeof ADMIN_ROLES)[number];
 export type PrincipalKind = Principal['kind'];
 
 declare module 'express-serve-static-core' {
@@ -18,6 +21,17 @@ declare module 'express-serve-static-core' {
 export const AUTH_KINDS = 'passage:auth-kinds';
 /** Which kinds of key may call a route. Routes without it are public. */
 export const Auth = (...kinds: PrincipalKind[]) => SetMetadata(AUTH_KINDS, kinds);
+
+export const ADMIN_ROLES_KEY = 'passage:admin-roles';
+/**
+ * Which admin roles may call a route (method over class). An admin route without it is for the `admin` role
+ * only, so a new endpoint is closed until someone opens it. Documented as `x-roles` in the OpenAPI document.
+ */
+export const Roles = (...roles: AdminRole[]) => applyDecorators(SetMetadata(ADMIN_ROLES_KEY, roles), ApiExtension('x-roles', roles));
+/** Reading anything, and working exceptions: every role. */
+export const ANY_ADMIN_ROLE: AdminRole[] = ['agent', 'supervisor', 'admin'];
+/** Shipment status overrides and incidents. */
+export const SUPERVISOR_ROLES: AdminRole[] = ['supervisor', 'admin'];
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {
   const principal = ctx.switchToHttp().getRequest<Request>().principal;
@@ -31,6 +45,12 @@ export const RetailerId = createParamDecorator((_: unknown, ctx: ExecutionContex
   if (principal?.kind !== 'retailer') throw new Error('RetailerId used on a route not restricted to retailer keys');
   return principal.retailerId;
 });
+
+/** Who an admin write is recorded as: the admin user when the key is theirs, otherwise the key. */
+export function auditActor(principal: Principal): string {
+  if (principal.kind === 'admin') return principal.userId ? `user:${principal.userId}` : `admin:${principal.keyId}`;
+  return principalKey(principal);
+}
 
 /** A stable identity for rate limits and idempotency keys. */
 export function principalKey(principal: Principal): string {

@@ -5,13 +5,14 @@ import { ApiErrors } from '../../common/http/error-responses.decorator';
 import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
 import { ApiKeyService } from '../auth/api-key.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, IssuedApiKeyResponseDto, toApiKeyResponse } from '../auth/dto/api-key.dto';
-import { Auth } from '../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, Roles } from '../auth/principal';
 import { CarrierResponseDto, CreateCarrierDto, toCarrierResponse } from './carriers.dto';
 import { CarriersService } from './carriers.service';
 
 @ApiTags('admin: carriers')
 @ApiBearerAuth('admin')
 @Auth('admin')
+@Roles('admin')
 @Controller('v1/admin/carriers')
 export class CarriersAdminController {
   constructor(
@@ -27,6 +28,7 @@ export class CarriersAdminController {
     return toCarrierResponse(await this.carriers.create(dto));
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get()
   @ApiOperation({ summary: 'List carriers' })
   @ApiOkResponse({ type: [CarrierResponseDto] })
@@ -35,6 +37,7 @@ export class CarriersAdminController {
     return (await this.carriers.list()).map(toCarrierResponse);
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get(':id')
   @ApiOperation({ summary: 'Get a carrier' })
   @ApiOkResponse({ type: CarrierResponseDto })
@@ -53,6 +56,7 @@ export class CarriersAdminController {
     return { ...toApiKeyResponse(entity), key: secret };
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get(':id/api-keys')
   @ApiOperation({ summary: "List a carrier's API keys" })
   @ApiOkResponse({ type: [ApiKeyResponseDto] })

@@ -4,7 +4,7 @@ import { AppError } from '../../common/errors/app-error';
 import { Clock } from '../../common/clock/clock';
 import { ApiErrors } from '../../common/http/error-responses.decorator';
 import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
-import { Auth } from '../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, Roles } from '../auth/principal';
 import { MessageRepository } from './dispatch/message.repository';
 
 class RedriveResponseDto {
@@ -15,6 +15,7 @@ class RedriveResponseDto {
 @ApiTags('admin: messages')
 @ApiBearerAuth('admin')
 @Auth('admin')
+@Roles('admin')
 @Controller('v1/admin/messages')
 export class NotificationsAdminController {
   constructor(
@@ -22,6 +23,7 @@ export class NotificationsAdminController {
     private readonly clock: Clock,
   ) {}
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Post(':id/redrive')
   @HttpCode(200)
   @ApiOperation({ summary: 'Put a dead-lettered message back in the queue with a fresh budget of attempts', description: '409 `MESSAGE_NOT_DEAD` when it is not dead-lettered.' })

@@ -15,6 +15,7 @@ import { PreferencesRepository } from './inbound/preferences.repository';
 import { UnsubscribeController } from './inbound/unsubscribe.controller';
 import { NotificationSettingsController } from './planner/notification-settings.controller';
 import { ShipmentsModule } from '../shipments/shipments.module';
+import { CxCoreModule } from '../cx/cx-core.module';
 import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 import { WebhookEndpointsController } from './webhooks/webhook-endpoints.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -49,7 +50,7 @@ export class NotificationsModule {}
 
 /** The api role's notification endpoints. The worker imports only NotificationsModule. */
 @Module({
-  imports: [NotificationsModule, ShipmentsModule],
+  imports: [NotificationsModule, ShipmentsModule, CxCoreModule],
   controllers: [
     NotificationsController,
     NotificationsAdminController,

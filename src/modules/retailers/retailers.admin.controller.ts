@@ -4,7 +4,7 @@ import { ApiErrors } from '../../common/http/error-responses.decorator';
 import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
 import { ApiKeyService } from '../auth/api-key.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, IssuedApiKeyResponseDto, toApiKeyResponse } from '../auth/dto/api-key.dto';
-import { Auth } from '../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, Roles } from '../auth/principal';
 import { CommonErrors } from '../../common/errors/app-error';
 import { CreateRetailerDto, RetailerResponseDto, toRetailerResponse, UpdateRetailerDto } from './retailers.dto';
 import { RetailersService } from './retailers.service';
@@ -12,6 +12,7 @@ import { RetailersService } from './retailers.service';
 @ApiTags('admin: retailers')
 @ApiBearerAuth('admin')
 @Auth('admin')
+@Roles('admin')
 @Controller('v1/admin/retailers')
 export class RetailersAdminController {
   constructor(
@@ -27,6 +28,7 @@ export class RetailersAdminController {
     return toRetailerResponse(await this.retailers.create(dto));
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get()
   @ApiOperation({ summary: 'List retailers' })
   @ApiOkResponse({ type: [RetailerResponseDto] })
@@ -35,6 +37,7 @@ export class RetailersAdminController {
     return (await this.retailers.list()).map(toRetailerResponse);
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get(':id')
   @ApiOperation({ summary: 'Get a retailer' })
   @ApiOkResponse({ type: RetailerResponseDto })
@@ -61,6 +64,7 @@ export class RetailersAdminController {
     return { ...toApiKeyResponse(entity), key: secret };
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get(':id/api-keys')
   @ApiOperation({ summary: "List a retailer's API keys (never the keys themselves)" })
   @ApiOkResponse({ type: [ApiKeyResponseDto] })

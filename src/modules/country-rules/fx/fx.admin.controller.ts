@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuer
 import { CommonErrors } from '../../../common/errors/app-error';
 import { ApiErrors } from '../../../common/http/error-responses.decorator';
 import { isIsoCurrency } from '../../../common/http/validators';
-import { Auth, CurrentPrincipal, Principal } from '../../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { CreateFxRateDto, FxRateResponseDto, toFxRateResponse } from './fx.dto';
 import { FxService } from './fx.service';
 
@@ -12,10 +12,12 @@ const DATE = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 @ApiTags('admin: country rules')
 @ApiBearerAuth('admin')
 @Auth('admin')
+@Roles('admin')
 @Controller('v1/admin/fx-rates')
 export class FxAdminController {
   constructor(private readonly fx: FxService) {}
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get()
   @ApiOperation({ summary: 'The exchange rates in force on a date (today by default), one per currency' })
   @ApiQuery({ name: 'on', required: false, example: '2026-07-01' })
@@ -26,6 +28,7 @@ export class FxAdminController {
     return (await this.fx.ratesOn(on)).map(toFxRateResponse);
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get(':currency')
   @ApiOperation({ summary: "A currency's rate history, newest first" })
   @ApiOkResponse({ type: [FxRateResponseDto] })

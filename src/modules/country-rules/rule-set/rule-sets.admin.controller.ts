@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../common/http/error-responses.decorator';
-import { Auth, CurrentPrincipal, Principal } from '../../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import {
   AffectedQueryDto,
   AffectedShipmentsPageDto,
@@ -19,10 +19,12 @@ import { RuleSetsService } from './rule-sets.service';
 @ApiTags('admin: country rules')
 @ApiBearerAuth('admin')
 @Auth('admin')
+@Roles('admin')
 @Controller('v1/admin/rule-sets')
 export class RuleSetsAdminController {
   constructor(private readonly ruleSets: RuleSetsService) {}
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get()
   @ApiOperation({ summary: 'Every country and group with the version in force, the next scheduled one, and how many rules are unverified' })
   @ApiOkResponse({ type: [RuleSetSummaryDto] })
@@ -31,6 +33,7 @@ export class RuleSetsAdminController {
     return this.ruleSets.list(q.on);
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get(':country')
   @ApiOperation({
     summary: "A country's rule set: the version in force, its history, and the inheritance resolved",
@@ -47,6 +50,7 @@ export class RuleSetsAdminController {
     };
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Get(':country/affected-shipments')
   @ApiOperation({
     summary: 'The shipments a rule change applies to from a date: booked to that destination (or the group’s members) since then',
@@ -77,6 +81,7 @@ export class RuleSetsAdminController {
     return { ...toRuleSetVersionDto(created), diff: created.diff, affected: created.affected };
   }
 
+  @Roles(...ANY_ADMIN_ROLE)
   @Post(':country/preview')
   @HttpCode(200)
   @ApiOperation({

@@ -1,5 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/clock/clock';
+import { ExceptionsService } from '../../cx/exceptions/exceptions.service';
 
 /** SQL form of `contactHash` (planner/contact-hash.ts), to find pending messages to an opted-out contact. */
 const HASH_SQL = `encode(sha256(convert_to(CASE WHEN m.channel = 'email' THEN 'email:' || lower(trim(m.recipient))
@@ -8,7 +10,11 @@ const HASH_SQL = `encode(sha256(convert_to(CASE WHEN m.channel = 'email' THEN 'e
 /** Consent as the consignee expresses it: STOP and START by SMS, the unsubscribe link by email. */
 @Injectable()
 export class PreferencesRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly exceptions: ExceptionsService,
+    private readonly clock: Clock,
+  ) {}
 
   /**
    * Records an opt-out (or a renewed opt-in) for a retailer's messages to a contact, and an opt-out takes
@@ -48,10 +54,27 @@ export class PreferencesRepository {
     );
   }
 
+  /** Stores the reply and, when it is about a shipment, opens a `customer_reply` exception on it for the CX desk. */
   async storeReply(r: { retailerId: string; shipmentId: string | null; channel: 'sms'; contactHash: string; body: string; providerMessageId: string | null }): Promise<void> {
-    await this.db.query(
-      `INSERT INTO customer_replies (retailer_id, shipment_id, channel, contact_hash, body, provider_message_id) VALUES ($1, $2, $3, $4, $5, $6)`,
-      [r.retailerId, r.shipmentId, r.channel, r.contactHash, r.body, r.providerMessageId],
-    );
+    const at = this.clock.now();
+    await this.db.transaction(async (tx) => {
+      const [{ id }]: Array<{ id: string }> = await tx.query(
+        `INSERT INTO customer_replies (retailer_id, shipment_id, channel, contact_hash, body, provider_message_id, received_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+        [r.retailerId, r.shipmentId, r.channel, r.contactHash, r.body, r.providerMessageId, at],
+      );
+      if (!r.shipmentId) return;
+      // The reply's text stays in customer_replies; the exception only points at it.
+      await this.exceptions.open(tx, {
+        shipmentId: r.shipmentId,
+        retailerId: r.retailerId,
+        type: 'customer_reply',
+        source: 'inbound',
+        occurrenceKey: `customer_reply:${id}`,
+        note: `The consignee replied by ${r.channel} (reply ${id}).`,
+        actor: 'inbound',
+        at,
+      });
+    });
   }
 }

@@ -11,12 +11,13 @@ import { WebhookEndpointsService, webhookEventBody } from '../webhooks/webhook-e
 import { ConsigneeMessageKind, MessageKind, RequiredItem, TemplateVariables, renderEmail, renderSms } from '../templates';
 import { RETRY_POLICY } from '../dispatch/retry-policy';
 import { contactHash } from './contact-hash';
-import { Milestone, milestonesFor } from './milestones';
+import { Milestone, milestonesFor, withMilestoneOverrides } from './milestones';
 import { DEFAULT_SMS_DAILY_CAP } from './notification-settings';
 import { PlannedRow, PlannerRepository, PlanningShipment, Supersession, UnplannedEvent } from './planner.repository';
 import { quietUntil } from './quiet-hours';
 import { linkSigningKey } from './link-signing-key';
 import { unsubscribeToken } from './unsubscribe-token';
+import { recordIssuedSurvey, surveyUrl } from '../../cx/surveys/survey-links';
 
 export interface PlanSummary {
   events: number;
@@ -85,7 +86,13 @@ export class PlannerService {
         for (const milestone of milestonesFor(event.type, event.payload)) {
           if (milestone.kind) {
             const extra = await this.customsAmounts(tx, event, shipment, milestone);
-            rows.push(...this.consigneeRows(context, milestone, extra, optOuts, smsCounts, supersessions, rows));
+            // The delivered message carries a survey link; the survey exists once a message with it will go out.
+            if (milestone.kind === 'delivered') extra.surveyUrl = surveyUrl(this.config, shipment.id);
+            const planned = this.consigneeRows(context, milestone, extra, optOuts, smsCounts, supersessions, rows);
+            rows.push(...planned);
+            if (extra.surveyUrl && planned.some((r) => r.status === 'pending')) {
+              await recordIssuedSurvey(tx, this.config, { shipmentId: shipment.id, retailerId: shipment.retailer_id, at: now });
+            }
           }
           if (milestone.retailerException) rows.push(...this.retailerRows(context, milestone));
         }
@@ -123,7 +130,8 @@ export class PlannerService {
     const out: PlannedRow[] = [];
     const settings = shipment.settings;
     const locales = ctx.locales();
-    const variables = ctx.variables(kind, extra);
+    const variables = { ...ctx.variables(kind, extra), ...milestone.variables } as TemplateVariables<ConsigneeMessageKind>;
+    const overrides = withMilestoneOverrides(settings?.template_overrides, milestone.overrides);
     const branding = ctx.branding();
     const optedOut = (channel: 'email' | 'sms', contact: string) => {
       const hash = contactHash(channel, contact);
@@ -163,7 +171,7 @@ export class PlannerService {
         continue;
       }
       const emailTo = (to: string) => {
-        const email = renderEmail({ kind, locale: locales, timeZone: ctx.timeZone, variables: { ...variables, unsubscribeUrl: ctx.unsubscribeUrl('email', to) } as TemplateVariables<typeof kind>, branding, overrides: settings?.template_overrides });
+        const email = renderEmail({ kind, locale: locales, timeZone: ctx.timeZone, variables: { ...variables, unsubscribeUrl: ctx.unsubscribeUrl('email', to) } as TemplateVariables<typeof kind>, branding, overrides });
         return {
           locale: email.locale,
           payload: { kind, subject: email.subject, html: email.html, text: email.text, replyTo: settings?.branding?.replyTo ?? settings?.branding?.supportEmail, headers: ctx.unsubscribeHeaders(to) },
@@ -193,7 +201,7 @@ export class PlannerService {
         continue;
       }
       smsCounts.set(capKey, (smsCounts.get(capKey) ?? 0) + 1);
-      const sms = renderSms({ kind, locale: locales, timeZone: ctx.timeZone, variables, branding, stopInstructions: ctx.messaging?.smsStopInstructions ?? true, overrides: settings?.template_overrides });
+      const sms = renderSms({ kind, locale: locales, timeZone: ctx.timeZone, variables, branding, stopInstructions: ctx.messaging?.smsStopInstructions ?? true, overrides });
       out.push({
         ...base,
         locale: sms.locale,
@@ -388,7 +396,7 @@ class EventContext {
       out_for_delivery: { deliveryWindow: null },
       delivery_attempted: { nextAttemptDate: null, rescheduleUrl: tracking },
       available_for_pickup: { pickupPointName: this.event.payload.code ?? 'pickup point', pickupPointAddress: this.shipment.destination_country, pickupBy: new Date(occurred.getTime() + 7 * DAY) },
-      delivered: { deliveredAt: occurred, surveyUrl: null },
+      delivered: { deliveredAt: occurred, surveyUrl: (extra.surveyUrl as string | undefined) ?? null },
       delay: { estimatedDelivery: this.estimatedDelivery() },
       return_requested: { returnBy: new Date(occurred.getTime() + 14 * DAY), returnInstructionsUrl: tracking },
       return_received: { receivedAt: occurred },

@@ -1,0 +1,134 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { Clock } from '../../../common/clock/clock';
+import { APP_CONFIG, AppConfig } from '../../../config/app-config';
+import { JourneyStatus } from '../../shipments/journey';
+import { exceptionActions, mayAct, ProjectedEvent } from './exception-rules';
+import { ExceptionsService } from './exceptions.service';
+
+export interface ProjectionSummary {
+  events: number;
+  opened: number;
+  resolved: number;
+}
+
+interface ClaimedEvent extends ProjectedEvent {
+  id: string;
+  shipment_id: string;
+  retailer_id: string;
+}
+
+const BATCH = 500;
+
+/**
+ * Opens and resolves exceptions from the journey-event outbox. Each batch is claimed with FOR UPDATE SKIP
+ * LOCKED and projected in one transaction with the exceptions it writes, so any number of workers can run it
+ * and each event is projected once.
+ */
+@Injectable()
+export class ExceptionProjector {
+  constructor(
+    private readonly db: DataSource,
+    private readonly exceptions: ExceptionsService,
+    private readonly clock: Clock,
+  ) {}
+
+  async projectOnce(limit = BATCH): Promise<ProjectionSummary> {
+    return this.db.transaction(async (tx) => {
+      const summary: ProjectionSummary = { events: 0, opened: 0, resolved: 0 };
+      const events: ClaimedEvent[] = await tx.query(
+        `SELECT id::text, shipment_id, retailer_id, type, payload
+           FROM journey_events WHERE cx_processed_at IS NULL ORDER BY id LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [limit],
+      );
+      summary.events = events.length;
+      if (events.length === 0) return summary;
+      const now = this.clock.now();
+
+      const relevant = events.filter((e) => mayAct(e.type));
+      const shipmentIds = [...new Set(relevant.map((e) => e.shipment_id))];
+      const shipments = new Map<string, { status: JourneyStatus; complianceStatus: string | null }>();
+      if (shipmentIds.length > 0) {
+        const rows: Array<{ id: string; status: JourneyStatus; compliance_status: string | null }> = await tx.query(
+          `SELECT id, status, compliance_status FROM shipments WHERE id = ANY($1::uuid[])`,
+          [shipmentIds],
+        );
+        for (const r of rows) shipments.set(r.id, { status: r.status, complianceStatus: r.compliance_status });
+      }
+
+      for (const event of relevant) {
+        const shipment = shipments.get(event.shipment_id);
+        if (!shipment) continue;
+        for (const action of exceptionActions(event, shipment)) {
+          if (action.kind === 'open') {
+            const { created } = await this.exceptions.open(tx, {
+              shipmentId: event.shipment_id,
+              retailerId: event.retailer_id,
+              type: action.type,
+              source: 'event',
+              severity: action.severity,
+              occurrenceKey: `journey_event:${event.id}`,
+              note: action.note,
+              at: now,
+            });
+            if (created) summary.opened += 1;
+          } else {
+            summary.resolved += await this.exceptions.resolveOpen(tx, {
+              shipmentId: event.shipment_id,
+              types: action.types,
+              note: action.note,
+              resolutionCode: action.resolutionCode,
+              at: now,
+            });
+          }
+        }
+      }
+      await tx.query(`UPDATE journey_events SET cx_processed_at = $2 WHERE id = ANY($1::bigint[])`, [events.map((e) => e.id), now]);
+      return summary;
+    });
+  }
+}
+
+/** Runs the projector continuously in the worker: straight on while batches come back full, else every poll interval. */
+@Injectable()
+export class ExceptionProjectorLoop implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ExceptionProjectorLoop.name);
+  private running = false;
+  private current?: Promise<void>;
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly projector: ExceptionProjector,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.schedule(0);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.running = false;
+    clearTimeout(this.timer);
+    await this.current;
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.running) return;
+    this.timer = setTimeout(() => {
+      this.current = this.tick();
+    }, delayMs);
+  }
+
+  private async tick(): Promise<void> {
+    let full = false;
+    try {
+      const summary = await this.projector.projectOnce(BATCH);
+      full = summary.events >= BATCH;
+      if (summary.opened + summary.resolved > 0) this.logger.debug(summary, 'exceptions projected');
+    } catch (error) {
+      this.logger.error({ error: (error as Error).message }, 'exception projection failed; retrying after the poll interval');
+    }
+    this.schedule(full ? 0 : this.config.notifications.dispatch.pollMs);
+  }
+}
