@@ -13,6 +13,7 @@ import { TwilioSmsChannel } from '../../src/modules/notifications/channels/twili
 import { SmtpEmailChannel } from '../../src/modules/notifications/channels/smtp-email.channel';
 import { DispatcherService } from '../../src/modules/notifications/dispatch/dispatcher.service';
 import { MessageRepository } from '../../src/modules/notifications/dispatch/message.repository';
+import { contactHash } from '../../src/modules/notifications/planner/contact-hash';
 import { PlannerRepository } from '../../src/modules/notifications/planner/planner.repository';
 import { PlannerService } from '../../src/modules/notifications/planner/planner.service';
 import type { WebhookEndpointsService } from '../../src/modules/notifications/webhooks/webhook-endpoints.service';
@@ -151,9 +152,9 @@ describe('the planner: journey events to messages', () => {
   });
 
   it('refuses an unsigned inbound SMS with 403 and records nothing', async () => {
-    const res = await request(t.http).post('/v1/webhooks/twilio/inbound').type('form').send({ From: '+819012340009', Body: 'STOP' });
+    const res = await request(t.http).post('/v1/webhooks/twilio/inbound').type('form').send({ From: '+819012340001', Body: 'STOP' }); // a number Passage has texted
     expect(res.status).toBe(403);
-    await expect(db.query(`SELECT count(*)::int AS n FROM contact_preferences WHERE source = 'sms_stop' AND retailer_id <> $1`, [retailer.id])).resolves.toEqual([{ n: 0 }]);
+    await expect(db.query(`SELECT count(*)::int AS n FROM contact_preferences WHERE contact_hash = $1`, [contactHash('sms', '+819012340001')])).resolves.toEqual([{ n: 0 }]);
   });
 
   it('stops at the daily SMS cap in the consignee’s local day', async () => {
