@@ -270,6 +270,7 @@ describe('incident broadcasts', () => {
 
     it('lists incidents newest first with a cursor', async () => {
       const [parcel] = await bookMany(acme, [{ consignee: consignee(4001) }]);
+      clock.set(new Date(NIGHT.getTime() + 3_600_000)); // after every other incident of this suite
       const declared = await admin(t.http).post('/v1/admin/incidents', { kind: 'other', title: 'One parcel', scope: { shipmentIds: [parcel.id] }, expectedDelayHours: 2 });
       expect(declared.body.progress).toMatchObject({ shipments: 1, consigneesNotified: 1 });
       const first = await admin(t.http).get('/v1/admin/incidents?limit=1');
@@ -279,6 +280,7 @@ describe('incident broadcasts', () => {
       const next = await admin(t.http).get(`/v1/admin/incidents?limit=1&cursor=${first.body.nextCursor}`);
       expect(next.body.data[0].id).not.toBe(first.body.data[0].id);
       await expect(admin(t.http).get('/v1/admin/incidents?cursor=garbage')).resolves.toMatchObject({ status: 400 });
+      clock.set(NIGHT);
     });
   });
 });
