@@ -295,7 +295,7 @@ runMain(async () => {
       log(`  ${w.name}: ${cover.rolledDays.length} days from the rollup, live ${cover.live.map(([a, b]) => `${a.toISOString()}–${b.toISOString()}`).join(', ')}`);
       for (const [family, q] of [
         ['surveys', surveysQuery('country', cover)],
-        ['exceptions', exceptionsQuery('country', w.from, w.to)],
+        ['exceptions', exceptionsQuery('country', cover)],
         ['wismo', wismoQuery('country', cover, WISMO_PATTERN)],
         ['messages', messagesQuery('country', cover)],
       ]) {

@@ -113,14 +113,32 @@ export class IncidentsSurveys1764000800000 implements MigrationInterface {
         ${counts.map((c) => `${c} integer NOT NULL DEFAULT 0`).join(',\n        ')},
         PRIMARY KEY (day, retailer_id, destination_country, origin_country, channel)
       )`);
-    // When each day's traffic (shipments, messages, replies) and surveys were last computed: a day is settled, and
-    // left alone, once computed long enough after its end (3 days for traffic, the survey link's life for surveys).
+    // Exceptions per UTC day, retailer, destination, origin and type: opened that day (and how many proactively),
+    // resolved that day (by an agent, at first contact) with each one's hours to resolve, for exact percentiles.
+    await q.query(`
+      CREATE TABLE cx_daily_exception_stats (
+        day date NOT NULL,
+        retailer_id uuid NOT NULL,
+        destination_country text NOT NULL,
+        origin_country text NOT NULL,
+        type text NOT NULL,
+        opened integer NOT NULL,
+        proactive integer NOT NULL,
+        resolved integer NOT NULL,
+        agent_resolved integer NOT NULL,
+        first_contact integer NOT NULL,
+        hours double precision[] NOT NULL,
+        PRIMARY KEY (day, retailer_id, destination_country, origin_country, type)
+      )`);
+    // When each part of a day was last computed: a part is settled, and left alone, once computed long enough after
+    // the day's end (traffic 3 days, exceptions 8, surveys the survey link's life).
     await q.query(`
       CREATE TABLE cx_daily_stats_days (
         day date PRIMARY KEY,
         covered_until timestamptz NOT NULL,
-        computed_at timestamptz NOT NULL,
-        surveys_computed_at timestamptz NOT NULL
+        traffic_computed_at timestamptz NOT NULL,
+        surveys_computed_at timestamptz NOT NULL,
+        exceptions_computed_at timestamptz NOT NULL
       )`);
     // What the metrics need of each exception beyond its row, once it can no longer change: whether it was proactive
     // (the consignee heard from Passage before Passage heard from them) and its shipment's origin (for lanes). The
@@ -154,7 +172,7 @@ export class IncidentsSurveys1764000800000 implements MigrationInterface {
     await q.query(`ALTER TABLE retailers DROP COLUMN IF EXISTS pii_retention_days`);
     await q.query(`DROP INDEX IF EXISTS customer_replies_contact_idx`);
     await q.query(`ALTER TABLE customer_replies DROP COLUMN IF EXISTS wismo`);
-    await q.query(`DROP TABLE IF EXISTS cx_exception_facts, cx_daily_stats_days, cx_daily_stats`);
+    await q.query(`DROP TABLE IF EXISTS cx_exception_facts, cx_daily_stats_days, cx_daily_exception_stats, cx_daily_stats`);
     await q.query(`DROP INDEX IF EXISTS shipments_created_brin`);
     await q.query(`DROP INDEX IF EXISTS messages_created_brin`);
     await q.query(`DROP INDEX IF EXISTS customer_replies_received_idx`);

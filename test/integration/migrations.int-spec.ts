@@ -10,6 +10,7 @@ const TABLES = [
   'carriers',
   'contact_preferences',
   'customer_replies',
+  'cx_daily_exception_stats',
   'cx_daily_stats',
   'cx_daily_stats_days',
   'cx_exception_facts',

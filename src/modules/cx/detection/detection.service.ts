@@ -35,7 +35,8 @@ export type SweepResult =
  * LOCKED, so a scan being written is never waited on), records a detection per occurrence (unique key: once per
  * occurrence, whoever sweeps), opens the exceptions (ExceptionsService's contract, set-based), moves a delay's
  * estimate later, and writes a journey event per detection for the planner, which then tells the consignee and
- * the retailer (consent, quiet hours and dedupe all apply there). A batch costs seven statements, whatever its size.
+ * the retailer (consent, quiet hours and dedupe all apply there). A batch costs about seven statements, whatever
+ * its size. All of a sweep runs on the connection that holds the lock.
  */
 @Injectable()
 export class DetectionService {
@@ -53,6 +54,8 @@ export class DetectionService {
   ) {}
 
   async sweep(options: { detectors?: readonly DetectorName[] } = {}): Promise<SweepResult> {
+    // Before taking a connection: a stale rules cache reads through the pool, which may have only one (embedded).
+    const { catalog } = await this.rules.get();
     const runner = this.db.createQueryRunner();
     await runner.connect();
     try {
@@ -69,7 +72,7 @@ export class DetectionService {
         await this.repository.startSweep(runner.manager, SWEEP_NAME, startedAt);
         const t0 = performance.now();
         const fired = Object.fromEntries(DETECTORS.map((d) => [d, 0])) as Record<DetectorName, number>;
-        for (const detector of options.detectors ?? DETECTORS) fired[detector] = await this.runDetector(runner, detector, startedAt);
+        for (const detector of options.detectors ?? DETECTORS) fired[detector] = await this.runDetector(runner, detector, startedAt, catalog);
         const durationMs = performance.now() - t0;
         await this.repository.finishSweep(runner.manager, SWEEP_NAME, this.clock.now(), durationMs, fired);
         if (Object.values(fired).some((n) => n > 0)) this.logger.log({ fired, durationMs: Math.round(durationMs) }, 'detection sweep');
@@ -83,8 +86,7 @@ export class DetectionService {
   }
 
   /** Runs one detector to the end (or MAX_ROUNDS batches); returns how many occurrences it recorded. */
-  private async runDetector(runner: QueryRunner, detector: DetectorName, now: Date): Promise<number> {
-    const { catalog } = await this.rules.get();
+  private async runDetector(runner: QueryRunner, detector: DetectorName, now: Date, catalog: RuleSetCatalog): Promise<number> {
     const lanes = laneTable(catalog, rulesDay(now));
     const limit = this.config.detection.batchSize;
     let fired = 0;

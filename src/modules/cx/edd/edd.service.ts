@@ -47,6 +47,8 @@ export class EddService {
 
   /** Looks at up to `limit` unprocessed journey events and revises the estimates of their shipments, in one transaction. */
   async processOnce(limit = 200): Promise<EddSummary> {
+    // Before the transaction: a stale rules cache reads through the pool, which may have only one connection (embedded).
+    const { catalog } = await this.rules.get();
     return this.db.transaction(async (tx) => {
       const summary: EddSummary = { events: 0, revised: {} };
       const events = await this.repository.claimEvents(tx, limit);
@@ -56,7 +58,6 @@ export class EddService {
       const causes = new Map<string, { id: string; type: string }>();
       for (const e of events) if (TRIGGERS.has(e.type)) causes.set(e.shipment_id, { id: e.id, type: e.type });
 
-      const { catalog } = await this.rules.get();
       // Read the lanes' observed times before locking any shipment, so that no lock waits on that query.
       await this.warm(tx, await this.repository.shipments(tx, [...causes.keys()], { lock: false }), now);
       const shipments = await this.repository.shipments(tx, [...causes.keys()], { lock: true });

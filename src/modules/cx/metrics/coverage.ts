@@ -15,16 +15,16 @@ export interface Coverage {
 }
 
 /**
- * Splits a window into what the daily rollup covers and what must be read live. A day counts only when it lies
- * wholly inside the window; its rollup covers `[day, coveredUntil)`; everything else (the window's partial days,
- * days not rolled up, the part of a day after its rollup ran) is live.
+ * Splits a window into what the daily rollup covers and what must be read live. A day's rollup covers
+ * `[day, coveredUntil)` and counts when that span lies inside the window (today's, up to the last run, does);
+ * everything else (a partial day at the window's start, days not rolled up, what came after a day's last run) is live.
  */
 export function coverage(from: Date, to: Date, days: RolledDay[]): Coverage {
   const rolled: Array<[number, number, string]> = [];
   for (const d of days) {
     const start = Date.parse(`${d.day}T00:00:00Z`);
     const end = Math.min(start + DAY, d.coveredUntil.getTime());
-    if (start >= from.getTime() && start + DAY <= to.getTime() && end > start) rolled.push([start, end, d.day]);
+    if (start >= from.getTime() && end <= to.getTime() && end > start) rolled.push([start, end, d.day]);
   }
   rolled.sort((a, b) => a[0] - b[0]);
   const live: Array<[Date, Date]> = [];

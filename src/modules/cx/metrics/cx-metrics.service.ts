@@ -48,7 +48,7 @@ export class CxMetricsService {
     const cov = coverage(from, to, await this.rolledDays(from, to));
     const [surveys, exceptions, wismo, messages] = await Promise.all([
       this.read(surveysQuery(groupBy, cov)),
-      this.read(exceptionsQuery(groupBy, from, to)),
+      this.read(exceptionsQuery(groupBy, cov)),
       this.read(wismoQuery(groupBy, cov, WISMO_PATTERN)),
       this.read(messagesQuery(groupBy, cov)),
     ]);

@@ -5,10 +5,10 @@ import type { Coverage } from './coverage';
  * same statement returns the totals (rows where `total` is true). What each reads:
  * - surveys, shipments booked, replies and messages: the daily rollup `cx_daily_stats` (kept by CxRollupService)
  *   for the days it covers, and the rows themselves, through the index on their time column, for the rest of the
- *   window (its partial days, and what came after the last rollup run);
- * - exceptions: the rows, by `opened_at` and by `resolved_at` (100k rows over 90 days at 1M shipments; they
- *   change state at any time, so they are read as they are). Whether each was proactive, and its origin, come
- *   from `cx_exception_facts` once decided, and are worked out live, by the same expressions, for the undecided.
+ *   window (its partial days, and what came after the last rollup run; see coverage.ts);
+ * - exceptions: likewise (`cx_daily_exception_stats`, with every resolution's hours for exact percentiles); the
+ *   live rows by `opened_at` and `resolved_at`. Whether each was proactive, and its origin, come from
+ *   `cx_exception_facts` once decided, and are worked out live, by the same expressions, for the undecided.
  */
 
 export const GROUP_BYS = ['country', 'retailer', 'lane', 'day'] as const;
@@ -113,32 +113,30 @@ export function surveysQuery(groupBy: GroupBy, cov: Coverage): Statement {
 }
 
 /**
- * Exceptions opened in `[from, to)` (and whether each was proactive) and exceptions resolved in it (time to
- * resolve; first-contact resolution: one agent touch and not reopened within 7 days of a resolution), as
- * branches of facts read by their own indexes, the costly probes only where they are needed. Counts are hashed;
- * only the resolved facts are sorted, for the percentiles.
+ * Per exception and fact ('opened' on its opening, 'resolved' on its resolution), with its retailer, countries
+ * ('' when unknown), type and the instant of the fact: whether it was proactive (from `cx_exception_facts` once
+ * decided, else worked out now), its hours to resolve, whether an agent resolved it, and at first contact (one
+ * touch, not reopened within 7 days of a resolution). `opened` and `resolved` are conditions on `e.opened_at` and
+ * `e.resolved_at`. Each branch is read through its own index, the probes only where they are needed.
  */
-export function exceptionsQuery(groupBy: GroupBy, from: Date, to: Date): Statement {
-  // The lane's origin: from the exception's facts once decided, from its shipment before.
-  const own = { retailer: 'e.retailer_id', country: 'e.destination_country', origin: `coalesce(f.origin_country, (SELECT s.origin->>'country' FROM shipments s WHERE s.id = e.shipment_id))` };
-  const opened = keyOf(groupBy, { ...own, time: 'e.opened_at' });
-  const resolved = keyOf(groupBy, { ...own, time: 'e.resolved_at' });
+function exceptionFacts(opened: string, resolved: string): string {
+  const origin = `coalesce(f.origin_country, (SELECT s.origin->>'country' FROM shipments s WHERE s.id = e.shipment_id), '')`;
+  const cols = `e.retailer_id, coalesce(e.destination_country::text, '') AS destination_country, ${origin} AS origin_country, e.type`;
   const hours = `extract(epoch FROM e.resolved_at - e.opened_at)::float8 / 3600`;
-  const sql = `
-    WITH facts AS MATERIALIZED (
-      SELECT 'opened' AS fact, ${opened} AS k, e.type, NULL::float8 AS hours, false AS agent, false AS first_contact, f.proactive
+  return `
+      SELECT 'opened' AS fact, ${cols}, e.opened_at AS at, f.proactive, NULL::float8 AS hours, false AS agent, false AS first_contact
         FROM exceptions e JOIN cx_exception_facts f ON f.exception_id = e.id
-       WHERE e.opened_at >= $1 AND e.opened_at < $2
+       WHERE ${opened}
       UNION ALL
-      SELECT 'opened', ${opened}, e.type, NULL, false, false, ${PROACTIVE_EXPRESSION}
+      SELECT 'opened', ${cols}, e.opened_at, ${PROACTIVE_EXPRESSION}, NULL, false, false
         FROM exceptions e LEFT JOIN cx_exception_facts f ON false${NOTICE_AND_REPLY}
-       WHERE e.opened_at >= $1 AND e.opened_at < $2 AND NOT EXISTS (SELECT 1 FROM cx_exception_facts x WHERE x.exception_id = e.id)
+       WHERE ${opened} AND NOT EXISTS (SELECT 1 FROM cx_exception_facts x WHERE x.exception_id = e.id)
       UNION ALL
-      SELECT 'resolved', ${resolved}, e.type, ${hours}, e.touches >= 1, e.touches = 1, false
+      SELECT 'resolved', ${cols}, e.resolved_at, false, ${hours}, e.touches >= 1, e.touches = 1
         FROM exceptions e LEFT JOIN cx_exception_facts f ON f.exception_id = e.id
-       WHERE e.resolved_at >= $1 AND e.resolved_at < $2 AND e.reopened_count = 0
+       WHERE ${resolved} AND e.reopened_count = 0
       UNION ALL
-      SELECT 'resolved', ${resolved}, e.type, ${hours}, e.touches >= 1, e.touches = 1 AND reopened.early IS NULL, false
+      SELECT 'resolved', ${cols}, e.resolved_at, false, ${hours}, e.touches >= 1, e.touches = 1 AND reopened.early IS NULL
         FROM exceptions e LEFT JOIN cx_exception_facts f ON f.exception_id = e.id
         LEFT JOIN LATERAL (
           SELECT true AS early FROM exception_events v
@@ -146,27 +144,49 @@ export function exceptionsQuery(groupBy: GroupBy, from: Date, to: Date): Stateme
              AND r.created_at > v.created_at AND r.created_at <= v.created_at + interval '7 days'
            WHERE v.exception_id = e.id AND v.kind = 'resolved'
            LIMIT 1) reopened ON true
-       WHERE e.resolved_at >= $1 AND e.resolved_at < $2 AND e.reopened_count > 0
+       WHERE ${resolved} AND e.reopened_count > 0`;
+}
+
+const EXCEPTION_SUMS = `
+           count(*) FILTER (WHERE fact = 'opened') AS opened, count(*) FILTER (WHERE fact = 'opened' AND proactive) AS proactive,
+           count(*) FILTER (WHERE fact = 'resolved') AS resolved, count(*) FILTER (WHERE fact = 'resolved' AND agent) AS agent_resolved,
+           count(*) FILTER (WHERE fact = 'resolved' AND first_contact) AS first_contact,
+           coalesce(array_agg(hours) FILTER (WHERE fact = 'resolved'), '{}') AS hours`;
+
+/**
+ * Exceptions opened in the window (how many proactively) and resolved in it (by an agent, at first contact; median
+ * and p90 hours to resolve), by key and type. Counts add up across rollup days and live rows; the percentiles are
+ * exact, over every resolution's hours.
+ */
+export function exceptionsQuery(groupBy: GroupBy, cov: Coverage): Statement {
+  const params: unknown[] = [cov.rolledDays];
+  const k = keyOf(groupBy, { retailer: 'x.retailer_id', time: 'x.at', country: `NULLIF(x.destination_country, '')`, origin: `NULLIF(x.origin_country, '')` });
+  const facts = exceptionFacts(liveRanges('e.opened_at', cov, params), liveRanges('e.resolved_at', cov, params));
+  const sql = `
+    WITH rows AS MATERIALIZED (
+      SELECT ${k} AS k, x.type,${EXCEPTION_SUMS}
+        FROM (${facts}) x
+       GROUP BY 1, 2
+      UNION ALL
+      SELECT ${rolledKey(groupBy)}, d.type, d.opened, d.proactive, d.resolved, d.agent_resolved, d.first_contact, d.hours
+        FROM cx_daily_exception_stats d WHERE d.day = ANY($1::date[])
     ), counts AS (
       SELECT k, type, grouping(k) = 1 AS total, grouping(type) = 1 AS all_types,
-             count(*) FILTER (WHERE fact = 'opened')::int AS opened,
-             count(*) FILTER (WHERE fact = 'resolved')::int AS resolved,
-             count(*) FILTER (WHERE fact = 'resolved' AND agent)::int AS agent_resolved,
-             count(*) FILTER (WHERE fact = 'resolved' AND first_contact)::int AS first_contact,
-             count(*) FILTER (WHERE fact = 'opened' AND proactive)::int AS proactive
-        FROM facts
+             sum(opened)::int AS opened, sum(resolved)::int AS resolved, sum(agent_resolved)::int AS agent_resolved,
+             sum(first_contact)::int AS first_contact, sum(proactive)::int AS proactive
+        FROM rows
        GROUP BY GROUPING SETS ((k, type), (k), (type), ())
     ), times AS (
       SELECT k, type, grouping(k) = 1 AS total, grouping(type) = 1 AS all_types,
-             percentile_cont(0.5) WITHIN GROUP (ORDER BY hours) AS median_hours,
-             percentile_cont(0.9) WITHIN GROUP (ORDER BY hours) AS p90_hours
-        FROM facts WHERE fact = 'resolved'
+             percentile_cont(0.5) WITHIN GROUP (ORDER BY h) AS median_hours,
+             percentile_cont(0.9) WITHIN GROUP (ORDER BY h) AS p90_hours
+        FROM rows, unnest(hours) AS h
        GROUP BY GROUPING SETS ((k, type), (k), (type), ())
     )
     SELECT c.*, t.median_hours, t.p90_hours
       FROM counts c
       LEFT JOIN times t ON t.total = c.total AND t.all_types = c.all_types AND t.k IS NOT DISTINCT FROM c.k AND t.type IS NOT DISTINCT FROM c.type`;
-  return { sql, params: [from, to] };
+  return { sql, params };
 }
 
 /** WISMO replies received in the window per 1,000 shipments booked in it. `pattern`: the WISMO phrases. */
@@ -253,6 +273,13 @@ export const ROLLUP_SURVEYS_SQL = `
   SELECT $1::date, sv.retailer_id, sv.destination_country, sv.origin_country, 'survey',${SURVEY_COUNTS('sv')}
     FROM surveys sv WHERE sv.created_at >= $2 AND sv.created_at < $3
    GROUP BY 2, 3, 4`;
+
+/** One day of the rollup's exceptions: opened or resolved in `[$2, $3)` of day `$1`. */
+export const ROLLUP_EXCEPTIONS_SQL = `
+  INSERT INTO cx_daily_exception_stats (day, retailer_id, destination_country, origin_country, type, opened, proactive, resolved, agent_resolved, first_contact, hours)
+  SELECT $1::date, x.retailer_id, x.destination_country, x.origin_country, x.type,${EXCEPTION_SUMS}
+    FROM (${exceptionFacts('e.opened_at >= $2 AND e.opened_at < $3', 'e.resolved_at >= $2 AND e.resolved_at < $3')}) x
+   GROUP BY 2, 3, 4, 5`;
 
 /**
  * Decides, for exceptions opened since `$2`, whether each was proactive, once that can no longer change: a notice
