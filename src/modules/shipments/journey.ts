@@ -24,6 +24,17 @@ export const JOURNEY_STATUSES = [
 ] as const;
 export type JourneyStatus = (typeof JOURNEY_STATUSES)[number];
 
+/**
+ * Status groups used across Passage, derived from the one list (its order kept, since some of these feed the
+ * predicates of partial indexes, which must read the same SQL text):
+ * - open: still on its way, outbound or back (not delivered, returned, cancelled or lost);
+ * - outbound open: on its way to the consignee and not yet there.
+ */
+export const OPEN_STATUSES: readonly JourneyStatus[] = JOURNEY_STATUSES.filter(
+  (s) => !['delivered', 'returned', 'cancelled', 'lost'].includes(s),
+);
+export const OUTBOUND_OPEN_STATUSES: readonly JourneyStatus[] = OPEN_STATUSES.filter((s) => !s.startsWith('return_'));
+
 /** Terminal statuses carry the highest rank so that nothing outranks them. */
 export const STATUS_RANK: Readonly<Record<JourneyStatus, number>> = {
   booked: 0,

@@ -1,48 +1,27 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
 import { DispatcherService } from '../notifications/dispatch/dispatcher.service';
+import { PollingLoop } from './polling-loop';
 
 /** Runs the dispatcher continuously: straight on while batches come back full, otherwise every poll interval. */
 @Injectable()
-export class DispatchLoop implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(DispatchLoop.name);
-  private running = false;
-  private current?: Promise<void>;
-  private timer?: NodeJS.Timeout;
+export class DispatchLoop extends PollingLoop {
+  protected readonly failure = 'dispatch failed';
 
   constructor(
     private readonly dispatcher: DispatcherService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.schedule(0);
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.current;
+  protected async round() {
+    const summary = await this.dispatcher.dispatchOnce();
+    if (summary.claimed > 0) this.logger.debug(summary, 'dispatched');
+    return { full: summary.claimed >= this.config.notifications.dispatch.batchSize };
   }
 
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.current = this.tick();
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    const { batchSize, pollMs } = this.config.notifications.dispatch;
-    let full = false;
-    try {
-      const summary = await this.dispatcher.dispatchOnce();
-      full = summary.claimed >= batchSize;
-      if (summary.claimed > 0) this.logger.debug(summary, 'dispatched');
-    } catch (error) {
-      this.logger.error({ error: (error as Error).message }, 'dispatch failed; retrying after the poll interval');
-    }
-    this.schedule(full ? 0 : pollMs);
+  protected pollMs(): number {
+    return this.config.notifications.dispatch.pollMs;
   }
 }

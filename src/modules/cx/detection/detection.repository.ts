@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from 'typeorm';
-import type { JourneyStatus } from '../../shipments/journey';
+import { JourneyStatus, OPEN_STATUSES } from '../../shipments/journey';
 import { ESTIMATED_STATUSES } from '../edd/edd';
+import type { EddShipment } from '../edd/edd.repository';
 import type { LaneRow } from '../edd/lane-expectations';
 import {
   DetectorName,
@@ -14,18 +15,7 @@ import {
 } from './detectors';
 
 /** One shipment a detector found, with what its occurrence is. */
-export interface DetectedRow {
-  id: string;
-  retailer_id: string;
-  tracking_number: string;
-  status: JourneyStatus;
-  created_at: Date;
-  status_changed_at: Date;
-  destination_country: string;
-  origin_country: string;
-  estimated_delivery_from: Date | null;
-  estimated_delivery_to: Date | null;
-  first_scan_at: Date | null;
+export interface DetectedRow extends EddShipment {
   occurrence_key: string;
   /** Kept on the detection: what was seen (no consignee data). */
   details: Record<string, unknown>;
@@ -43,20 +33,6 @@ export interface DetectorParams {
 
 const HOUR = 3_600_000;
 
-/** Must list the statuses of shipments_open_status_changed_idx's predicate, so the planner can prove it. */
-const OPEN_STATUSES = [
-  'booked',
-  'collected',
-  'in_transit',
-  'at_customs',
-  'customs_hold',
-  'cleared',
-  'out_for_delivery',
-  'delivery_attempted',
-  'available_for_pickup',
-  'return_requested',
-  'return_in_transit',
-];
 /** The statuses of shipments_edd_due_idx's predicate. */
 const EDD_DUE_STATUSES = ['booked', 'collected', 'in_transit', 'at_customs', 'customs_hold', 'cleared', 'out_for_delivery'];
 /** A booking's missing information no longer matters once the parcel is delivered or closed. */

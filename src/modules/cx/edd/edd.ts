@@ -1,4 +1,4 @@
-import type { JourneyStatus } from '../../shipments/journey';
+import { JourneyStatus, OUTBOUND_OPEN_STATUSES } from '../../shipments/journey';
 
 /**
  * The estimated delivery date, as pure functions: a range of local days (the destination's zone) from the
@@ -39,16 +39,7 @@ export interface Estimate {
 }
 
 /** Statuses for which Passage estimates a delivery (a parcel at a pickup point or delivered needs none). */
-export const ESTIMATED_STATUSES: ReadonlySet<JourneyStatus> = new Set([
-  'booked',
-  'collected',
-  'in_transit',
-  'at_customs',
-  'customs_hold',
-  'cleared',
-  'out_for_delivery',
-  'delivery_attempted',
-]);
+export const ESTIMATED_STATUSES: ReadonlySet<JourneyStatus> = new Set(OUTBOUND_OPEN_STATUSES.filter((s) => s !== 'available_for_pickup'));
 
 const DAY_MS = 86_400_000;
 

@@ -1,3 +1,4 @@
+import { OPEN_STATUSES } from '../../shipments/journey';
 import { isoDay } from '../../country-rules/compliance/compliance.service';
 import { resolveRuleSet } from '../../country-rules/evaluate/resolve-rule-set';
 import type { RuleSetCatalog } from '../../country-rules/evaluate/verdict';
@@ -5,19 +6,8 @@ import type { ScanGaps } from '../../country-rules/rule-set/rule-set-content';
 
 /** The statuses a rule set can give a maximum scan gap for. */
 export type GapStatus = keyof ScanGaps;
-export const GAP_STATUSES: readonly GapStatus[] = [
-  'booked',
-  'collected',
-  'in_transit',
-  'at_customs',
-  'customs_hold',
-  'cleared',
-  'out_for_delivery',
-  'delivery_attempted',
-  'available_for_pickup',
-  'return_requested',
-  'return_in_transit',
-];
+// Every open status: `ScanGaps` has one field for each (the cast checks nothing, so keep the two in step).
+export const GAP_STATUSES = OPEN_STATUSES as readonly GapStatus[];
 
 /**
  * What Passage expects when a destination has no rule set, or its lane leaves a gap unsaid: the planner's

@@ -1,8 +1,9 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Clock } from '../../../common/clock/clock';
 import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { JourneyStatus } from '../../shipments/journey';
+import { PollingLoop } from '../../worker/polling-loop';
 import { exceptionActions, mayAct, ProjectedEvent } from './exception-rules';
 import { ExceptionsService } from './exceptions.service';
 
@@ -91,44 +92,23 @@ export class ExceptionProjector {
 
 /** Runs the projector continuously in the worker: straight on while batches come back full, else every poll interval. */
 @Injectable()
-export class ExceptionProjectorLoop implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly logger = new Logger(ExceptionProjectorLoop.name);
-  private running = false;
-  private current?: Promise<void>;
-  private timer?: NodeJS.Timeout;
+export class ExceptionProjectorLoop extends PollingLoop {
+  protected readonly failure = 'exception projection failed';
 
   constructor(
     private readonly projector: ExceptionProjector,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.running = true;
-    this.schedule(0);
+  ) {
+    super();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    this.running = false;
-    clearTimeout(this.timer);
-    await this.current;
+  protected async round() {
+    const summary = await this.projector.projectOnce(BATCH);
+    if (summary.opened + summary.resolved > 0) this.logger.debug(summary, 'exceptions projected');
+    return { full: summary.events >= BATCH };
   }
 
-  private schedule(delayMs: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.current = this.tick();
-    }, delayMs);
-  }
-
-  private async tick(): Promise<void> {
-    let full = false;
-    try {
-      const summary = await this.projector.projectOnce(BATCH);
-      full = summary.events >= BATCH;
-      if (summary.opened + summary.resolved > 0) this.logger.debug(summary, 'exceptions projected');
-    } catch (error) {
-      this.logger.error({ error: (error as Error).message }, 'exception projection failed; retrying after the poll interval');
-    }
-    this.schedule(full ? 0 : this.config.notifications.dispatch.pollMs);
+  protected pollMs(): number {
+    return this.config.notifications.dispatch.pollMs;
   }
 }

@@ -1,5 +1,6 @@
 import { ErrorDetail } from '../../../common/errors/app-error';
 import { SUPPORTED_LOCALES } from '../../notifications/templates';
+import { OUTBOUND_OPEN_STATUSES } from '../../shipments/journey';
 
 export const INCIDENT_KINDS = [
   'flight_cancelled',
@@ -18,17 +19,7 @@ export type IncidentKind = (typeof INCIDENT_KINDS)[number];
  * retailer, and final statuses are past help). The SQL text is the predicate of the partial index
  * `shipments_active_destination_idx`, so that the planner can prove the index applies.
  */
-export const ACTIVE_STATUSES = [
-  'booked',
-  'collected',
-  'in_transit',
-  'at_customs',
-  'customs_hold',
-  'cleared',
-  'out_for_delivery',
-  'delivery_attempted',
-  'available_for_pickup',
-] as const;
+export const ACTIVE_STATUSES = OUTBOUND_OPEN_STATUSES;
 export const ACTIVE_STATUSES_SQL = `(${ACTIVE_STATUSES.map((s) => `'${s}'`).join(', ')})`;
 
 /** A scan older than this before the declaration no longer places a parcel at a facility or on a manifest. */
