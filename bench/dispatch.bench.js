@@ -4,6 +4,7 @@
 // also count duplicates: every message must arrive exactly once.
 'use strict';
 const { spawn } = require('node:child_process');
+const fs = require('node:fs');
 const { createServer } = require('node:http');
 const path = require('node:path');
 const { Client } = require('pg');
@@ -12,9 +13,12 @@ const { SMTPServer } = require('smtp-server');
 // The build to benchmark: this working tree, or BENCH_APP_DIR (a directory holding dist/ and node_modules/).
 const ROOT = path.resolve(process.env.BENCH_APP_DIR || path.join(__dirname, '..'));
 const DB = process.env.BENCH_DATABASE_URL || 'postgres://postgres@127.0.0.1:5432/passage_bench';
-const N = Number(process.env.BENCH_MESSAGES || 6000);
+// 20,000 messages: long enough that the figure is the steady state, not the workers' JIT warm-up.
+const N = Number(process.env.BENCH_MESSAGES || 20000);
 const WORKER_COUNTS = (process.env.BENCH_WORKERS || '1,3').split(',').map(Number);
 const BATCH = process.env.BENCH_BATCH_SIZE || '200';
+// Extra node flags for the workers, e.g. BENCH_WORKER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" to profile them.
+const WORKER_NODE_ARGS = (process.env.BENCH_WORKER_NODE_ARGS || '').split(' ').filter(Boolean);
 
 async function sinks() {
   const seen = new Map();
@@ -64,6 +68,38 @@ async function sinks() {
   };
 }
 
+/** CPU ticks (1/100 s) of the given pids, or of every backend of this database when pids is null (from /proc; Linux). */
+function ticks(pids) {
+  const database = decodeURIComponent(new URL(DB).pathname.slice(1));
+  const out = new Map();
+  for (const entry of pids ?? fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(String(entry))) continue;
+    try {
+      if (!pids) {
+        const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+        if (!cmdline.startsWith('postgres: ') || !cmdline.includes(` ${database} `)) continue;
+      }
+      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
+      out.set(String(entry), process.env.BENCH_SYS_ONLY ? Number(fields[12]) : Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // gone
+    }
+  }
+  return out;
+}
+
+/** Committed transactions so far in this database (every statement outside BEGIN is one). */
+async function transactions(client) {
+  const { rows } = await client.query(`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`);
+  return Number(rows[0].n);
+}
+
+function tickDelta(before, after) {
+  let sum = 0;
+  for (const [pid, t] of after) sum += t - (before.get(pid) ?? 0);
+  return sum * 10;
+}
+
 async function prepare(client) {
   await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
   // Let the app create its schema: one short-lived api process runs the migrations.
@@ -111,13 +147,23 @@ async function run(client, retailerId, workers) {
   };
   const started = Date.now();
   const children = Array.from({ length: workers }, () =>
-    spawn(process.execPath, [path.join(ROOT, 'dist/src/main.js'), '--role=worker'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
+    spawn(process.execPath, [...WORKER_NODE_ARGS, path.join(ROOT, 'dist/src/main.js'), '--role=worker'], { cwd: ROOT, env, stdio: ['ignore', 'ignore', 'inherit'] }),
   );
   const deadline = started + 300_000;
+  // CPU is counted from the first message at a sink to the last, like the rate: workers, sinks (this process), PostgreSQL.
+  let cpu0 = null;
+  const pids = children.map((c) => c.pid);
   while (Date.now() < deadline) {
+    if (!cpu0 && sink.times.first) cpu0 = { workers: ticks(pids), pg: ticks(null), sinks: process.cpuUsage(), xacts: await transactions(client) };
     if ([...sink.seen.values()].reduce((a, b) => a + b, 0) >= N) break;
     await new Promise((r) => setTimeout(r, 50));
   }
+  const cpu = cpu0 && {
+    workersMs: tickDelta(cpu0.workers, ticks(pids)),
+    postgresMs: tickDelta(cpu0.pg, ticks(null)),
+    sinksMs: Math.round(((u) => u.user + u.system)(process.cpuUsage(cpu0.sinks)) / 1000),
+    transactions: (await transactions(client)) - cpu0.xacts,
+  };
   // Timed from the first message at a sink to the last, so worker start-up (Nest boot) is not counted.
   const seconds = (sink.times.last - sink.times.first) / 1000;
   const wallSeconds = (Date.now() - started) / 1000;
@@ -128,7 +174,7 @@ async function run(client, retailerId, workers) {
   const duplicates = counts.filter((n) => n > 1).length;
   const { rows } = await client.query(`SELECT status, count(*)::int AS n FROM messages GROUP BY status ORDER BY status`);
   await sink.close();
-  return { workers, messages: N, unique: sink.seen.size, duplicates, seconds, wallSeconds, perSecond: Math.round(sink.seen.size / seconds), statuses: rows };
+  return { workers, messages: N, unique: sink.seen.size, duplicates, seconds, wallSeconds, perSecond: Math.round(sink.seen.size / seconds), statuses: rows, cpu };
 }
 
 async function main() {
@@ -144,6 +190,16 @@ async function main() {
         `${workers} worker(s): ${result.unique}/${N} messages in ${result.seconds.toFixed(1)} s (${result.wallSeconds.toFixed(1)} s with start-up) = ${result.perSecond} messages/s, ` +
           `duplicates ${result.duplicates}, outbox ${JSON.stringify(result.statuses)}`,
       );
+      if (result.cpu) {
+        const per = (ms) => ((ms * 1000) / N).toFixed(0);
+        const { workersMs, postgresMs, sinksMs, transactions } = result.cpu;
+        const machine = ((workersMs + postgresMs + sinksMs) / 1000 / result.seconds).toFixed(2);
+        console.log(
+          `  CPU per message: workers ${per(workersMs)} µs, PostgreSQL ${per(postgresMs)} µs, sinks ${per(sinksMs)} µs; ` +
+            `${(transactions / N).toFixed(2)} transactions per message; ` +
+            `${machine} of ${require('node:os').cpus().length} cores busy (load average ${require('node:os').loadavg()[0].toFixed(2)})`,
+        );
+      }
     }
     const best = results.find((r) => r.workers === 3);
     if (best) console.log(`target: >= 1,000 messages/s with 3 workers: ${best.perSecond >= 1000 ? 'MET' : 'MISSED'} (${best.perSecond}/s)`);

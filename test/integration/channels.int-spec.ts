@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { ParsedMail, simpleParser } from 'mailparser';
@@ -23,6 +23,7 @@ const close = (server?: Server) => new Promise<void>((resolve) => (server ? serv
 
 describe('email channel (nodemailer → a real SMTP server)', () => {
   const inbox: ParsedMail[] = [];
+  const envelopes: Array<{ from: string; to: string[] }> = [];
   let rejectNext: number | undefined;
   let smtp: SMTPServer;
   let channel: SmtpEmailChannel;
@@ -40,7 +41,8 @@ describe('email channel (nodemailer → a real SMTP server)', () => {
         }
         callback();
       },
-      onData(stream, _session, callback) {
+      onData(stream, session, callback) {
+        envelopes.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '', to: session.envelope.rcptTo.map((r) => r.address) });
         simpleParser(stream)
           .then((mail) => {
             inbox.push(mail);
@@ -76,6 +78,21 @@ describe('email channel (nodemailer → a real SMTP server)', () => {
     expect(header('list-unsubscribe-post')).toBe('List-Unsubscribe-Post: List-Unsubscribe=One-Click');
     expect(mail.replyTo?.text).toBe('support@retailer.test');
     expect(mail.messageId).toBe(result.status === 'accepted' ? result.providerMessageId : undefined);
+  });
+
+  it("builds the Message-ID from the outbox message's id, so a retried send carries the same one, and sends the bare addresses as the envelope", async () => {
+    const id = randomUUID();
+    const first = await channel.send({ id, to: 'erika@example.com', subject: 'one', text: 't', html: '<p>h</p>' });
+    const again = await channel.send({ id, to: 'erika@example.com', subject: 'one', text: 't', html: '<p>h</p>' });
+    expect(first).toEqual({ status: 'accepted', providerMessageId: `<${id}@passage.test>` });
+    expect(again).toEqual(first);
+    const [a, b] = inbox.slice(-2);
+    expect([a.messageId, b.messageId]).toEqual([`<${id}@passage.test>`, `<${id}@passage.test>`]);
+    expect(envelopes.slice(-2)).toEqual([
+      { from: 'updates@passage.test', to: ['erika@example.com'] },
+      { from: 'updates@passage.test', to: ['erika@example.com'] },
+    ]);
+    expect(a.from?.value).toEqual([{ name: 'Passage', address: 'updates@passage.test' }]);
   });
 
   it('reports a 5xx refusal as permanent and a 4xx as worth retrying', async () => {

@@ -163,6 +163,7 @@ describe('message dispatcher against PostgreSQL', () => {
       });
     });
     const received: string[] = [];
+    const messageIds: string[] = [];
     const smtp = new SMTPServer({
       secure: false,
       disabledCommands: ['STARTTLS', 'AUTH'],
@@ -172,6 +173,7 @@ describe('message dispatcher against PostgreSQL', () => {
         stream.on('data', (c: Buffer) => (head += c.toString()));
         stream.on('end', () => {
           received.push(/^Subject: (.*)$/m.exec(head)?.[1]?.trim() ?? '');
+          messageIds.push(/^Message-ID: (.*)$/im.exec(head)?.[1]?.trim() ?? '');
           callback();
         });
       },
@@ -193,6 +195,10 @@ describe('message dispatcher against PostgreSQL', () => {
       await expect(sut.dispatchOnce()).resolves.toMatchObject({ claimed: 1, sent: 1 });
       await expect(statusOf(m.dedupeKey)).resolves.toMatchObject({ status: 'sent', attempts: 2 });
       expect(received.filter((subject) => subject === (m.payload as { subject: string }).subject)).toHaveLength(1);
+      // The Message-ID is the outbox row's: had the first attempt reached the receiver, the retry would be recognisable.
+      const [{ id, provider_message_id }] = await db.query(`SELECT id, provider_message_id FROM messages WHERE dedupe_key = $1`, [m.dedupeKey]);
+      expect(provider_message_id).toBe(`<${id}@passage.test>`);
+      expect(messageIds[messageIds.length - 1]).toBe(provider_message_id);
     } finally {
       email.close();
       await new Promise<void>((resolve) => smtp.close(resolve));

@@ -9,6 +9,8 @@ export type SendResult =
   | { status: 'failed'; permanent: boolean; code: string; detail: string };
 
 export interface OutboundEmail {
+  /** The outbox message's id: the Message-ID is built from it, so a retried send carries the same one. */
+  id?: string;
   to: string;
   subject: string;
   text: string;

@@ -1,9 +1,13 @@
 import { createTransport, Transporter } from 'nodemailer';
+import addressparser from 'nodemailer/lib/addressparser';
 import { EmailChannel, OutboundEmail, SendResult } from './channel';
 
 /** Email over SMTP with nodemailer's pooled transport. */
 export class SmtpEmailChannel extends EmailChannel {
   private readonly transport: Transporter;
+  /** The bare sender address (the SMTP envelope's MAIL FROM) and its domain (the right side of Message-IDs). */
+  private readonly envelopeFrom: string;
+  private readonly messageIdDomain: string;
 
   constructor(
     smtpUrl: string,
@@ -17,9 +21,16 @@ export class SmtpEmailChannel extends EmailChannel {
       if (!url.searchParams.has(key)) url.searchParams.set(key, value);
     }
     this.transport = createTransport(url.toString());
+    const [sender] = addressparser(from, { flatten: true });
+    if (!sender?.address) throw new Error(`EMAIL_FROM has no address: ${from}`);
+    this.envelopeFrom = sender.address;
+    this.messageIdDomain = sender.address.split('@')[1] ?? 'passage.invalid';
   }
 
   async send(message: OutboundEmail): Promise<SendResult> {
+    // One Message-ID per outbox message: a send retried after an unclear outcome carries the same one, so
+    // receivers can tell it is the same mail.
+    const messageId = message.id ? `<${message.id}@${this.messageIdDomain}>` : undefined;
     try {
       const info = await this.transport.sendMail({
         from: this.from,
@@ -29,6 +40,12 @@ export class SmtpEmailChannel extends EmailChannel {
         text: message.text,
         html: message.html,
         headers: message.headers,
+        messageId,
+        // The envelope is known; nodemailer need not parse it back out of the headers. Rendered content
+        // never makes nodemailer read files or fetch URLs.
+        envelope: { from: this.envelopeFrom, to: [message.to] },
+        disableFileAccess: true,
+        disableUrlAccess: true,
       });
       return { status: 'accepted', providerMessageId: String(info.messageId) };
     } catch (error) {

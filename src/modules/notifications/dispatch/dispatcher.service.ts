@@ -94,7 +94,7 @@ export class DispatcherService {
     const p = message.payload as { subject?: string; text?: string; html?: string; body?: string; statusCallbackUrl?: string; headers?: Record<string, string>; replyTo?: string };
     switch (message.channel) {
       case 'email':
-        return this.email.send({ to: message.recipient, subject: p.subject ?? '', text: p.text ?? '', html: p.html ?? '', headers: p.headers, replyTo: p.replyTo });
+        return this.email.send({ id: message.id, to: message.recipient, subject: p.subject ?? '', text: p.text ?? '', html: p.html ?? '', headers: p.headers, replyTo: p.replyTo });
       case 'sms':
         return this.sms.send({ to: message.recipient, body: p.body ?? '', statusCallbackUrl: p.statusCallbackUrl });
       case 'webhook':
