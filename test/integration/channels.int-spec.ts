@@ -220,7 +220,7 @@ describe('webhook channel (signed HTTP POST → a local receiver)', () => {
   }
 
   it('posts the body with a stable delivery id and a signature that verifies under every current secret', async () => {
-    const channel = new HttpWebhookChannel(5_000, () => Date.UTC(2026, 10, 24, 12));
+    const channel = new HttpWebhookChannel({ timeoutMs: 5_000, now: () => Date.UTC(2026, 10, 24, 12) });
     const body = JSON.stringify({ type: 'shipment.delivered', data: { trackingNumber: 'PSG…' } });
     const result = await channel.send({ url: `http://127.0.0.1:${portOf(server)}/hooks`, deliveryId: 'wh_123', secrets: ['old-secret', 'new-secret'], body });
     expect(result).toEqual({ status: 'accepted', providerMessageId: 'wh_123' });
@@ -236,13 +236,44 @@ describe('webhook channel (signed HTTP POST → a local receiver)', () => {
   });
 
   it('retries server errors, gives up on 410 Gone, and retries an unreachable endpoint', async () => {
-    const channel = new HttpWebhookChannel(2_000);
+    const channel = new HttpWebhookChannel({ timeoutMs: 2_000 });
     const message = { url: `http://127.0.0.1:${portOf(server)}/hooks`, deliveryId: 'wh_1', secrets: ['s'], body: '{}' };
     status = 500;
     await expect(channel.send(message)).resolves.toMatchObject({ status: 'failed', permanent: false, code: 'HTTP_500' });
     status = 410;
     await expect(channel.send(message)).resolves.toMatchObject({ status: 'failed', permanent: true, code: 'HTTP_410' });
+    status = 302; // a redirect is not followed: the endpoint must answer itself
+    await expect(channel.send(message)).resolves.toMatchObject({ status: 'failed', permanent: false, code: 'HTTP_302' });
     status = 200;
     await expect(channel.send({ ...message, url: 'http://127.0.0.1:1/hooks' })).resolves.toMatchObject({ status: 'failed', permanent: false, code: 'NETWORK' });
+  });
+
+  it('gives up on an endpoint that does not answer within the timeout, to retry later', async () => {
+    const silent = await listen(() => undefined); // reads the request, never answers
+    try {
+      const channel = new HttpWebhookChannel({ timeoutMs: 300 });
+      await expect(channel.send({ url: `http://127.0.0.1:${portOf(silent)}/hooks`, deliveryId: 'wh_2', secrets: ['s'], body: '{}' })).resolves.toMatchObject({
+        status: 'failed',
+        permanent: false,
+        code: 'TIMEOUT',
+      });
+    } finally {
+      silent.closeAllConnections();
+      await close(silent);
+    }
+  });
+
+  it('in production, never connects to a non-public address, whether written literally or resolved from a name', async () => {
+    const channel = new HttpWebhookChannel({ timeoutMs: 2_000, publicOnly: true });
+    const before = received.length;
+    const message = { deliveryId: 'wh_3', secrets: ['s'], body: '{}' };
+    // `localhost` passes a literal-host check only by name; what it resolves to is refused at connection time.
+    for (const url of [`http://localhost:${portOf(server)}/hooks`, `http://127.0.0.1:${portOf(server)}/hooks`, `http://[::ffff:127.0.0.1]:${portOf(server)}/hooks`]) {
+      await expect(channel.send({ ...message, url })).resolves.toMatchObject({ status: 'failed', permanent: true, code: 'ENDPOINT_NOT_PUBLIC' });
+    }
+    expect(received.length).toBe(before);
+    // The same receiver is reached when the check is off (outside production).
+    await expect(new HttpWebhookChannel().send({ ...message, url: `http://localhost:${portOf(server)}/hooks` })).resolves.toMatchObject({ status: 'accepted' });
+    expect(received.length).toBe(before + 1);
   });
 });

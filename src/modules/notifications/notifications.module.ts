@@ -28,7 +28,8 @@ import { WebhooksModule } from './webhooks/webhooks.module';
     DispatcherService,
     WebhookDeliveryService,
     // Signed HTTPS POSTs; the signature's timestamp is wall-clock time, which is what receivers check it against.
-    { provide: WebhookChannel, useFactory: () => new HttpWebhookChannel() },
+    // In production only public addresses are connected to (checked on the address resolved for the connection).
+    { provide: WebhookChannel, inject: [APP_CONFIG], useFactory: (config: AppConfig) => new HttpWebhookChannel({ publicOnly: config.env === 'production' }) },
     {
       provide: EmailChannel,
       inject: [APP_CONFIG],
