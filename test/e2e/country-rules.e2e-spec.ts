@@ -183,7 +183,8 @@ describe('country rules at booking, at checkout and in the admin API', () => {
       expect(removed.body.registrations).toEqual({});
 
       const audit = await admin(t.http).get(`/v1/admin/audit?targetType=retailer&targetId=${seller.id}`);
-      expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['retailer.settings_updated', 'retailer.settings_updated']);
+      // Newest first, after the operator's creation of the retailer and its key.
+      expect(audit.body.data.map((e: { action: string }) => e.action)).toEqual(['retailer.settings_updated', 'retailer.settings_updated', 'retailer.api_key_issued', 'retailer.created']);
       expect(audit.body.data[1]).toMatchObject({ actor: `retailer:${seller.id}`, after: { registrations: { ioss: 'IM2760000001' } } });
     });
 

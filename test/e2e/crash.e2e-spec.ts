@@ -1,14 +1,11 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { DataSource } from 'typeorm';
-import { openTestDataSource, TEST_POOL_MAX, testDatabaseUrl } from '../utils/database';
+import { builtMain, spawnWorker } from '../utils/child-app';
+import { openTestDataSource } from '../utils/database';
 
-const MAIN = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
 const N = 600;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -28,7 +25,7 @@ describe('a worker killed mid-dispatch (SIGKILL)', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: run \`npx tsc -p tsconfig.build.json\` (npm test does)`);
+    builtMain(); // fails at once, and says how to build, when there is no build
     db = await openTestDataSource();
     smtp = new SMTPServer({
       secure: false,
@@ -65,40 +62,17 @@ describe('a worker killed mid-dispatch (SIGKILL)', () => {
     await db.destroy();
   });
 
-  const worker = (): { child: ChildProcess; output: () => string } => {
-    const child = spawn(process.execPath, [MAIN, '--role=worker'], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        NODE_ENV: 'development',
-        DATABASE_URL: testDatabaseUrl(),
-        DATABASE_POOL_MAX: String(Math.min(TEST_POOL_MAX, 4)),
-        LOG_LEVEL: 'warn',
-        SEED_DEMO: 'false',
-        SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}?ignoreTLS=true&pool=true&maxConnections=5`,
-        TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
-        TWILIO_AUTH_TOKEN: 'crash-test-token',
-        TWILIO_FROM: '+15005550006',
-        TWILIO_API_BASE_URL: `http://127.0.0.1:${(twilioApi.address() as AddressInfo).port}`,
-        DISPATCH_BATCH_SIZE: '25',
-        DISPATCH_POLL_MS: '50',
-        DISPATCH_LEASE_SECONDS: '5',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+  const worker = () =>
+    spawnWorker({
+      SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}?ignoreTLS=true&pool=true&maxConnections=5`,
+      TWILIO_ACCOUNT_SID: 'AC00000000000000000000000000000000',
+      TWILIO_AUTH_TOKEN: 'crash-test-token',
+      TWILIO_FROM: '+15005550006',
+      TWILIO_API_BASE_URL: `http://127.0.0.1:${(twilioApi.address() as AddressInfo).port}`,
+      DISPATCH_BATCH_SIZE: '25',
+      DISPATCH_POLL_MS: '50',
+      DISPATCH_LEASE_SECONDS: '5',
     });
-    let text = '';
-    child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
-    child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
-    return { child, output: () => text };
-  };
-  /** SIGTERM, then SIGKILL if it has not exited within 10 s. */
-  const stop = async (child: ChildProcess) => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    await exited;
-    clearTimeout(timer);
-  };
   const until = async (what: string, done: () => boolean, timeoutMs: number, output?: () => string) => {
     const deadline = Date.now() + timeoutMs;
     while (!done()) {
@@ -123,7 +97,7 @@ describe('a worker killed mid-dispatch (SIGKILL)', () => {
 
     const first = worker();
     await until('a third of the messages', () => seen.size >= N / 3, 60_000, first.output).catch(async (error) => {
-      await stop(first.child);
+      await first.stop();
       throw error;
     });
     first.child.kill('SIGKILL');
@@ -141,7 +115,7 @@ describe('a worker killed mid-dispatch (SIGKILL)', () => {
         await sleep(100);
       }
     } finally {
-      await stop(second.child);
+      await second.stop();
     }
     const duplicates = [...seen.values()].filter((n) => n > 1).length;
     process.stdout.write(`\ncrash test: ${N} messages, killed after ${atKill} had arrived, ${duplicates} sent twice (in flight at the kill)\n`);

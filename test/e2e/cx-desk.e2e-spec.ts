@@ -3,7 +3,13 @@ import request from 'supertest';
 import twilio from 'twilio';
 import { DataSource } from 'typeorm';
 import { FixedClock } from '../../src/common/clock/clock';
+import { ComplianceService } from '../../src/modules/country-rules/compliance/compliance.service';
+import { RulesCache } from '../../src/modules/country-rules/rules-cache';
 import { ExceptionsService, ExceptionType } from '../../src/modules/cx/exceptions/exceptions.service';
+import { recordIssuedSurvey, surveyUrl } from '../../src/modules/cx/surveys/survey-links';
+import { PlannerRepository } from '../../src/modules/notifications/planner/planner.repository';
+import { PlannerService } from '../../src/modules/notifications/planner/planner.service';
+import type { WebhookEndpointsService } from '../../src/modules/notifications/webhooks/webhook-endpoints.service';
 import { as, at, bookingBody, bookShipment, createAdminUser, createCarrier, createRetailer, postScans, scan, TestAdminUser, TestCarrier, TestRetailer } from '../factories';
 import { admin, createTestApp, TestApp } from '../utils/test-app';
 
@@ -20,6 +26,7 @@ describe('the CX desk admin API', () => {
   let carrier: TestCarrier;
   let agent: TestAdminUser;
   let supervisor: TestAdminUser;
+  let planner: PlannerService;
 
   beforeAll(async () => {
     clock = new FixedClock(T0);
@@ -33,11 +40,18 @@ describe('the CX desk admin API', () => {
     carrier = await createCarrier(t.http);
     agent = await createAdminUser(t.http, 'agent');
     supervisor = await createAdminUser(t.http, 'supervisor');
+    const noWebhooks = { endpointsFor: async () => [] } as unknown as WebhookEndpointsService;
+    planner = new PlannerService(db, new PlannerRepository(), t.app.get(RulesCache), t.app.get(ComplianceService), noWebhooks, clock, t.config);
   }, 60_000);
   afterAll(() => t.close());
 
   const open = (shipmentId: string, retailerId: string, type: ExceptionType, opts: { at?: Date; incidentId?: string } = {}) =>
     db.transaction((tx) => exceptions.open(tx, { shipmentId, retailerId, type, source: 'event', at: opts.at ?? clock.now(), incidentId: opts.incidentId }));
+  /** Plans one shipment's journey events (what other shipments left unplanned is marked planned first). */
+  const planFor = async (shipmentId: string) => {
+    await db.query(`UPDATE journey_events SET planned_at = now() WHERE planned_at IS NULL AND shipment_id <> $1`, [shipmentId]);
+    while ((await planner.planOnce(500)).events > 0);
+  };
   const auditOf = (targetType: string, targetId: string) =>
     db.query(`SELECT actor, action, before, after FROM audit_log WHERE target_type = $1 AND target_id = $2 ORDER BY id`, [targetType, targetId]);
 
@@ -276,6 +290,50 @@ describe('the CX desk admin API', () => {
       expect(JSON.stringify(events)).not.toContain('Paid by the retailer');
     });
 
+    it('tells the consignee the issue is resolved through the planner, in their language, once per resolution, and not when not asked', async () => {
+      const s = await bookShipment(t.http, retailer, {
+        consignee: { name: 'Jeanne Martin', email: 'jeanne.resolved@example.fr', locale: 'fr-FR', address: { lines: ['Invalidenstraße 116'], city: 'Berlin', postcode: '10115', country: 'DE' } },
+        notify: { email: true, sms: false },
+      });
+      await planFor(s.id); // the booking's own message
+      const told = () => db.query(`SELECT channel, recipient, audience, locale, status, milestone, payload FROM messages WHERE shipment_id = $1 AND template = 'issue_resolved' ORDER BY created_at, id`, [s.id]);
+      const desk = as(t.http, agent.key);
+
+      const quiet = await open(s.id, retailer.id, 'damaged');
+      await desk.post(`/v1/admin/exceptions/${quiet.id}/resolve`, { resolutionCode: 'claim_filed', note: 'Claim filed.' });
+      await planFor(s.id);
+      await expect(told()).resolves.toEqual([]);
+
+      const { id } = await open(s.id, retailer.id, 'address_issue');
+      const resolved = await desk.post(`/v1/admin/exceptions/${id}/resolve`, { resolutionCode: 'address_corrected', note: 'Jeanne gave the flat number.', notifyConsignee: true });
+      expect(resolved.status).toBe(200);
+      await planFor(s.id);
+      const [first, ...none] = await told();
+      expect(none).toEqual([]);
+      expect(first).toMatchObject({ channel: 'email', recipient: 'jeanne.resolved@example.fr', audience: 'consignee', locale: 'fr', status: 'pending', milestone: `exception_resolved:${id}:1` });
+      expect(first.payload.subject).toContain('le problème est résolu');
+      // The agent's note and resolution code are internal.
+      expect(JSON.stringify(first.payload)).not.toMatch(/flat number|address_corrected/);
+
+      // A replayed event plans nothing more.
+      await db.query(
+        `INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
+         SELECT shipment_id, retailer_id, type, payload, occurred_at FROM journey_events WHERE shipment_id = $1 AND type = 'shipment.exception_resolved'`,
+        [s.id],
+      );
+      await planFor(s.id);
+      await expect(told()).resolves.toHaveLength(1);
+
+      // Reopened and resolved again: that is news again.
+      await desk.post(`/v1/admin/exceptions/${id}/reopen`, { note: 'The carrier lost the flat number again.' });
+      await desk.post(`/v1/admin/exceptions/${id}/resolve`, { resolutionCode: 'address_corrected', note: 'Fixed for good.', notifyConsignee: true });
+      await planFor(s.id);
+      await expect(told()).resolves.toEqual([
+        expect.objectContaining({ milestone: `exception_resolved:${id}:1`, locale: 'fr' }),
+        expect.objectContaining({ milestone: `exception_resolved:${id}:2`, locale: 'fr', status: 'pending' }),
+      ]);
+    });
+
     it.each([
       ['assign', {}, 'assigneeId'],
       ['assign', { assigneeId: 'me' }, 'assigneeId'],
@@ -423,6 +481,66 @@ describe('the CX desk admin API', () => {
       expect(items.find((i) => i.kind === 'audit')?.data).toMatchObject({ action: 'exception.note_added' });
       expect(items.find((i) => i.kind === 'verdict')?.data).toMatchObject({ at: 'booking', status: 'ok' });
       await expect(as(t.http, agent.key).get(`/v1/admin/shipments/${randomUUID()}/timeline`)).resolves.toMatchObject({ status: 404 });
+    });
+  });
+
+  describe('surveys, CX events and delivery statuses in the 360 view', () => {
+    it('shows the resolution told to the consignee, the message with its delivery status history, and the survey offered and answered, in order', async () => {
+      const phone = '+4915111122299';
+      const s = await bookShipment(t.http, retailer, bookingBody({ consignee: { name: 'Erika', email: 'erika.survey@example.com', phone, address: { lines: ['Invalidenstraße 116'], city: 'Berlin', postcode: '10115', country: 'DE' } } }));
+      const { id: exceptionId } = await open(s.id, retailer.id, 'failed_attempt');
+      clock.set(new Date(T0.getTime() + 4 * HOUR));
+      await as(t.http, agent.key).post(`/v1/admin/exceptions/${exceptionId}/resolve`, { resolutionCode: 'redelivered', note: 'Redelivery booked.', notifyConsignee: true });
+
+      // The delivered SMS as the dispatcher leaves it, and the survey its link offers.
+      const sentAt = new Date(T0.getTime() + 5 * HOUR);
+      clock.set(sentAt);
+      const sid = `SMtimeline${randomUUID().replace(/-/g, '').slice(0, 22)}`;
+      await db.query(
+        `INSERT INTO messages (retailer_id, shipment_id, channel, recipient, template, dedupe_key, status, payload, max_attempts, audience, provider_message_id, sent_at, status_history, created_at)
+         VALUES ($1, $2, 'sms', $3, 'delivered', $4, 'sent', '{}', 6, 'consignee', $5, $6, jsonb_build_array(jsonb_build_object('status', 'sent', 'at', $6::timestamptz)), $6)`,
+        [retailer.id, s.id, phone, `${s.id}:delivered:sms:${phone}`, sid, sentAt],
+      );
+      await db.transaction((tx) => recordIssuedSurvey(tx, t.config, { shipmentId: s.id, retailerId: retailer.id, at: sentAt }));
+
+      // Twilio reports delivery a minute later.
+      clock.set(new Date(sentAt.getTime() + 60_000));
+      const params = { MessageSid: sid, MessageStatus: 'delivered', To: phone, From: '+15005550006' };
+      const signature = twilio.getExpectedTwilioSignature(TWILIO_TOKEN, 'https://passage.test/v1/webhooks/twilio/status', params);
+      await expect(request(t.http).post('/v1/webhooks/twilio/status').set('X-Twilio-Signature', signature).type('form').send(params)).resolves.toMatchObject({ status: 204 });
+
+      // The consignee answers the survey an hour later.
+      clock.set(new Date(T0.getTime() + 6 * HOUR));
+      const path = new URL(surveyUrl(t.config, s.id)).pathname;
+      const answered = await request(t.http).post(path).set('Accept', 'application/json').send({ csat: 4, ces: 6, comment: 'Left with Frau Schmidt next door' });
+      expect(answered.status).toBe(200);
+
+      const res = await as(t.http, agent.key).get(`/v1/admin/shipments/${s.id}/timeline`);
+      expect(res.status).toBe(200);
+      const items = res.body.items as Array<{ at: string; kind: string; summary: string; data: Record<string, unknown> }>;
+      expect(items.map((i) => i.at)).toEqual([...items.map((i) => i.at)].sort());
+      expect(new Set(items.map((i) => i.kind))).toEqual(new Set(['verdict', 'status_change', 'exception', 'cx_event', 'audit', 'message', 'survey']));
+      const later = items.filter((i) => ['cx_event', 'message', 'survey'].includes(i.kind));
+      expect(later.map((i) => [i.kind, i.at])).toEqual([
+        ['cx_event', new Date(T0.getTime() + 4 * HOUR).toISOString()],
+        ['message', sentAt.toISOString()],
+        ['survey', sentAt.toISOString()],
+        ['survey', new Date(T0.getTime() + 6 * HOUR).toISOString()],
+      ]);
+      expect(later[0]).toMatchObject({
+        summary: 'Consignee told: failed_attempt resolved (redelivered)',
+        data: { type: 'shipment.exception_resolved', exceptionId, exceptionType: 'failed_attempt', resolutionCode: 'redelivered', resolution: 1 },
+      });
+      const history = later[1].data.statusHistory as Array<{ status: string; at: string }>;
+      expect(later[1].data).toMatchObject({ channel: 'sms', status: 'delivered', providerMessageId: sid });
+      expect(history.map((h) => [h.status, new Date(h.at).toISOString()])).toEqual([
+        ['sent', sentAt.toISOString()],
+        ['delivered', new Date(sentAt.getTime() + 60_000).toISOString()],
+      ]);
+      expect(later[2].data).toMatchObject({ event: 'offered', expiresAt: expect.any(String) });
+      expect(later[3]).toMatchObject({ summary: 'Survey answered: CSAT 4/5, CES 6/7, with a comment', data: { event: 'answered', csat: 4, ces: 6, hasComment: true } });
+      // The comment is the consignee's own words: the view says there is one, not what it says.
+      expect(JSON.stringify(res.body.items)).not.toContain('Schmidt');
     });
   });
 

@@ -49,8 +49,21 @@ describe('admin roles', () => {
       for (const path of ['/v1/admin/exceptions/{id}/assign', '/v1/admin/exceptions/{id}/notes', '/v1/admin/exceptions/{id}/resolve', '/v1/admin/exceptions/{id}/reopen', '/v1/admin/shipments/{id}/messages/resend']) {
         expect({ path, roles: rolesOf('post', path) }).toEqual({ path, roles: ['agent', 'supervisor', 'admin'] });
       }
-      expect(rolesOf('get', '/v1/admin/users')).toEqual(['admin']);
-      for (const r of routes.filter((route) => route.method === 'get' && route.path !== '/v1/admin/users')) expect({ route: r.path, roles: r.roles }).toEqual({ route: r.path, roles: ['agent', 'supervisor', 'admin'] });
+      for (const [method, path] of [['post', '/v1/admin/incidents/preview'], ['post', '/v1/admin/incidents']]) expect({ path, roles: rolesOf(method, path) }).toEqual({ path, roles: ['agent', 'supervisor', 'admin'] });
+      expect(rolesOf('post', '/v1/admin/incidents/{id}/close')).toEqual(['supervisor', 'admin']);
+      // Every admin user route, reads included, is for the admin role only.
+      const userRoutes = routes.filter((r) => r.path.startsWith('/v1/admin/users'));
+      expect(userRoutes.map((r) => `${r.method} ${r.path}`).sort()).toEqual([
+        'delete /v1/admin/users/{id}/tokens/{keyId}',
+        'get /v1/admin/users',
+        'get /v1/admin/users/{id}',
+        'patch /v1/admin/users/{id}',
+        'post /v1/admin/users',
+        'post /v1/admin/users/{id}/tokens',
+        'post /v1/admin/users/{id}/tokens/revoke-all',
+      ]);
+      for (const r of userRoutes) expect({ route: `${r.method} ${r.path}`, roles: r.roles }).toEqual({ route: `${r.method} ${r.path}`, roles: ['admin'] });
+      for (const r of routes.filter((route) => route.method === 'get' && !route.path.startsWith('/v1/admin/users'))) expect({ route: r.path, roles: r.roles }).toEqual({ route: r.path, roles: ['agent', 'supervisor', 'admin'] });
     });
 
     it('answers 403 FORBIDDEN to exactly the roles a route does not list, before looking at the request', async () => {

@@ -180,19 +180,25 @@ describe('incident broadcasts', () => {
       expect(progress.body.progress).toMatchObject({ shipments: 502, exceptionsOpened: 502, consigneesNotified: 401 });
     });
 
-    it('refuses the agent role every write, and audits the declaration', async () => {
-      for (const [path, body] of [
-        ['/v1/admin/incidents/preview', declareBody],
-        ['/v1/admin/incidents', declareBody],
-        [`/v1/admin/incidents/${incidentId}/close`, {}],
-      ] as const) {
-        const res = await as(t.http, agentKey).post(path, body);
-        expect({ path, status: res.status, code: res.body.error?.code }).toEqual({ path, status: 403, code: 'FORBIDDEN' });
+    it('lets an agent preview and declare an incident but not close one, and audits each declaration under its declarer', async () => {
+      const preview = await as(t.http, agentKey).post('/v1/admin/incidents/preview', declareBody);
+      expect(preview).toMatchObject({ status: 200, body: { shipments: 502, retailers: 2 } });
+
+      const [parcel] = await bookMany(acme, [{ consignee: consignee(5001) }]);
+      const declared = await as(t.http, agentKey).post('/v1/admin/incidents', { kind: 'other', title: 'Sorter jam at the depot', scope: { shipmentIds: [parcel.id] }, expectedDelayHours: 24 });
+      expect(declared).toMatchObject({ status: 201, body: { status: 'open', progress: { shipments: 1, exceptionsOpened: 1 } } });
+
+      for (const id of [incidentId, declared.body.id as string]) {
+        const res = await as(t.http, agentKey).post(`/v1/admin/incidents/${id}/close`, {});
+        expect({ id, status: res.status, code: res.body.error?.code }).toEqual({ id, status: 403, code: 'FORBIDDEN' });
       }
       const denied = await as(t.http, acme.key).get(`/v1/admin/incidents/${incidentId}`);
       expect(denied.status).toBe(403);
-      const audit = await admin(t.http).get(`/v1/admin/audit?targetType=incident&targetId=${incidentId}`);
-      expect(audit.body.data).toEqual([expect.objectContaining({ action: 'incident.declared', actor: expect.stringMatching(/^user:/) })]);
+      const bySupervisor = await admin(t.http).get(`/v1/admin/audit?targetType=incident&targetId=${incidentId}`);
+      const byAgent = await admin(t.http).get(`/v1/admin/audit?targetType=incident&targetId=${declared.body.id}`);
+      expect(bySupervisor.body.data).toEqual([expect.objectContaining({ action: 'incident.declared', actor: expect.stringMatching(/^user:/) })]);
+      expect(byAgent.body.data).toEqual([expect.objectContaining({ action: 'incident.declared', actor: expect.stringMatching(/^user:/) })]);
+      expect(byAgent.body.data[0].actor).not.toBe(bySupervisor.body.data[0].actor);
     });
 
     it('closes once: resolves its exceptions and tells the consignees who were told; a closed incident takes in nothing', async () => {

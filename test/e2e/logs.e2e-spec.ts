@@ -1,5 +1,5 @@
 import { startChildApp, ChildApp } from '../utils/child-app';
-import { testDatabaseUrl } from '../utils/database';
+import { TEST_POOL_MAX, testDatabaseUrl } from '../utils/database';
 
 const ADMIN = 'logs-test-admin-token-0123456789';
 // Distinctive personal data, so that any trace of it in the logs is unmistakable.
@@ -22,7 +22,7 @@ describe('logs', () => {
   beforeAll(async () => {
     app = await startChildApp({
       DATABASE_URL: testDatabaseUrl(),
-      DATABASE_POOL_MAX: '4',
+      DATABASE_POOL_MAX: String(Math.min(TEST_POOL_MAX, 4)),
       ADMIN_TOKEN: ADMIN,
       LOG_LEVEL: 'debug',
       SEED_DEMO: 'false',

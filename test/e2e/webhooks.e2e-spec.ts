@@ -6,10 +6,16 @@ import { FixedClock } from '../../src/common/clock/clock';
 import { DispatcherService } from '../../src/modules/notifications/dispatch/dispatcher.service';
 import { MessageRepository } from '../../src/modules/notifications/dispatch/message.repository';
 import { RETRY_POLICY } from '../../src/modules/notifications/dispatch/retry-policy';
-import { webhookEventBody } from '../../src/modules/notifications/webhooks/webhook-endpoints.service';
-import { as, createRetailer, TestRetailer } from '../factories';
+import { ComplianceService } from '../../src/modules/country-rules/compliance/compliance.service';
+import { RulesCache } from '../../src/modules/country-rules/rules-cache';
+import { ExceptionsService } from '../../src/modules/cx/exceptions/exceptions.service';
+import { PlannerRepository } from '../../src/modules/notifications/planner/planner.repository';
+import { PlannerService } from '../../src/modules/notifications/planner/planner.service';
+import { webhookEventBody, WebhookEndpointsService } from '../../src/modules/notifications/webhooks/webhook-endpoints.service';
+import { CX_EVENT_TYPES } from '../../src/modules/shipments/journey';
+import { as, bookShipment, createRetailer, TestRetailer } from '../factories';
 import { openTestDataSource } from '../utils/database';
-import { createTestApp, TestApp } from '../utils/test-app';
+import { admin, createTestApp, TestApp } from '../utils/test-app';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -310,6 +316,53 @@ describe('retailer webhook endpoints', () => {
       await expect(api().get(`/v1/webhook-endpoints/${id}`)).resolves.toMatchObject({ status: 404 });
       await expect(db.query(`SELECT status, skip_reason FROM messages WHERE recipient = $1`, [id])).resolves.toEqual([{ status: 'skipped', skip_reason: 'endpoint_deleted' }]);
       await expect(api().delete(`/v1/webhook-endpoints/${id}`)).resolves.toMatchObject({ status: 404 });
+    });
+  });
+
+  describe('CX journey events', () => {
+    it('can be subscribed to one by one', async () => {
+      const res = await api().post('/v1/webhook-endpoints', { url: receiver.url('/hooks/cx-all'), eventTypes: [...CX_EVENT_TYPES] });
+      expect(res.status).toBe(201);
+      expect(res.body.eventTypes).toEqual([...CX_EVENT_TYPES]);
+    });
+
+    it('reach an endpoint subscribed to that type by name, and not one subscribed to other types', async () => {
+      // A retailer of its own, so that no endpoint subscribed to `*` above gets the event too.
+      const shop = await createRetailer(t.http);
+      const register = async (path: string, eventTypes: string[]) => {
+        const res = await as(t.http, shop.key).post('/v1/webhook-endpoints', { url: receiver.url(path), eventTypes });
+        expect(res.status).toBe(201);
+        return res.body as { id: string; secret: string };
+      };
+      const subscribed = await register('/hooks/cx-resolved', ['shipment.exception_resolved']);
+      await register('/hooks/cx-other', ['shipment.delay_detected', 'shipment.delivered']);
+      const s = await bookShipment(t.http, shop, { notify: { email: false, sms: false } });
+
+      const appDb = t.app.get(DataSource);
+      const { id } = await appDb.transaction((tx) => t.app.get(ExceptionsService).open(tx, { shipmentId: s.id, retailerId: shop.id, type: 'address_issue', source: 'event', at: clock.now() }));
+      const resolved = await admin(t.http).post(`/v1/admin/exceptions/${id}/resolve`, { resolutionCode: 'address_corrected', note: 'Flat 3, second floor.', notifyConsignee: true });
+      expect(resolved.status).toBe(200);
+
+      // Plan this shipment's events with the real endpoint lookup, then send what is due.
+      const planner = new PlannerService(appDb, new PlannerRepository(), t.app.get(RulesCache), t.app.get(ComplianceService), t.app.get(WebhookEndpointsService), clock, t.config);
+      await db.query(`UPDATE journey_events SET planned_at = now() WHERE planned_at IS NULL AND shipment_id <> $1`, [s.id]);
+      while ((await planner.planOnce(500)).events > 0);
+      await expect(db.query(`SELECT recipient, template FROM messages WHERE shipment_id = $1 AND channel = 'webhook'`, [s.id])).resolves.toEqual([
+        { recipient: subscribed.id, template: 'shipment.exception_resolved' },
+      ]);
+      await db.query(`UPDATE messages SET status = 'skipped', skip_reason = 'test_parked' WHERE status IN ('pending', 'sending') AND shipment_id IS DISTINCT FROM $1`, [s.id]);
+      await dispatcher.dispatchOnce();
+
+      const [got, ...more] = receiver.to('/hooks/cx-resolved');
+      expect(more).toEqual([]);
+      expect(verifies(subscribed.secret, got)).toBe(true);
+      const body = JSON.parse(got.body);
+      expect(body).toMatchObject({
+        type: 'shipment.exception_resolved',
+        data: { exception: { id, type: 'address_issue', resolutionCode: 'address_corrected' }, shipment: { id: s.id, reference: s.reference } },
+      });
+      expect(got.body).not.toContain('Flat 3');
+      expect(receiver.to('/hooks/cx-other')).toEqual([]);
     });
   });
 

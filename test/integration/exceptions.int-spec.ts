@@ -102,4 +102,74 @@ describe('the exceptions core', () => {
     // Resolved, so the partial unique index no longer holds the slot.
     await expect(db.transaction((tx) => exceptions.open(tx, { ...base, type: 'failed_attempt' }))).resolves.toMatchObject({ created: true });
   });
+  it('opens a batch set-based: new ones opened, open ones noted and linked to the incident, other retailers’ shipments left out', async () => {
+    const other = await createRetailer(t.http);
+    const [fresh, alreadyOpen, linkedElsewhere, foreign] = [
+      await bookShipment(t.http, retailer),
+      await bookShipment(t.http, retailer),
+      await bookShipment(t.http, retailer),
+      await bookShipment(t.http, other),
+    ];
+    const earlierIncident = '0b7a4c1e-2d3f-4a5b-8c6d-7e8f9a0b1c2d';
+    const incidentId = '5d1e2f3a-4b5c-4d6e-8f70-8192a3b4c5d6';
+    const before = await db.transaction((tx) =>
+      exceptions.openMany(
+        tx,
+        [
+          { shipmentId: alreadyOpen.id, retailerId: retailer.id, type: 'delay' },
+          { shipmentId: linkedElsewhere.id, retailerId: retailer.id, type: 'delay' },
+        ],
+        { source: 'detector', at: T0 },
+      ),
+    );
+    await db.query(`UPDATE exceptions SET incident_id = $2 WHERE id = $1`, [before.find((o) => o.shipmentId === linkedElsewhere.id)!.id, earlierIncident]);
+
+    const at = new Date(T0.getTime() + HOUR);
+    const rows = [fresh, alreadyOpen, linkedElsewhere].map((s) => ({ shipmentId: s.id, retailerId: retailer.id, type: 'delay' as const, occurrenceKey: `incident:${incidentId}` }));
+    // Another retailer's shipment, claimed for this one: neither opened nor noted.
+    rows.push({ shipmentId: foreign.id, retailerId: retailer.id, type: 'delay', occurrenceKey: `incident:${incidentId}` });
+    const opened = await db.transaction((tx) => exceptions.openMany(tx, rows, { source: 'agent', actor: 'user:agent', note: 'Incident: Snow', incidentId, at }));
+
+    const of = (id: string) => opened.find((o) => o.shipmentId === id);
+    expect(opened).toHaveLength(3);
+    expect(of(fresh.id)).toMatchObject({ type: 'delay', created: true });
+    expect(of(alreadyOpen.id)).toEqual({ shipmentId: alreadyOpen.id, type: 'delay', id: before.find((o) => o.shipmentId === alreadyOpen.id)!.id, created: false });
+    expect(of(linkedElsewhere.id)).toMatchObject({ created: false });
+    expect(of(foreign.id)).toBeUndefined();
+    await expect(rowsOf(foreign.id)).resolves.toEqual([]);
+
+    await expect(rowsOf(fresh.id)).resolves.toEqual([expect.objectContaining({ source: 'agent', incident_id: incidentId, severity: 'medium' })]);
+    await expect(eventsOf(of(fresh.id)!.id)).resolves.toEqual([
+      {
+        kind: 'opened',
+        actor: 'user:agent',
+        body: { type: 'delay', severity: 'medium', source: 'agent', occurrenceKey: `incident:${incidentId}`, incidentId, note: 'Incident: Snow' },
+      },
+    ]);
+    // Open with no incident: linked now, and the note says so.
+    await expect(rowsOf(alreadyOpen.id)).resolves.toEqual([expect.objectContaining({ incident_id: incidentId })]);
+    await expect(eventsOf(of(alreadyOpen.id)!.id)).resolves.toEqual([
+      { kind: 'opened', actor: 'system', body: { type: 'delay', severity: 'medium', source: 'detector' } },
+      { kind: 'system_note', actor: 'user:agent', body: { note: 'Incident: Snow', incidentId, occurrenceKey: `incident:${incidentId}`, source: 'agent' } },
+    ]);
+    // Already linked to another incident: it keeps that link, and gets the note.
+    await expect(rowsOf(linkedElsewhere.id)).resolves.toEqual([expect.objectContaining({ incident_id: earlierIncident })]);
+    await expect(eventsOf(of(linkedElsewhere.id)!.id)).resolves.toContainEqual({
+      kind: 'system_note',
+      actor: 'user:agent',
+      body: { note: 'Incident: Snow', occurrenceKey: `incident:${incidentId}`, source: 'agent' },
+    });
+
+    // Resolving the incident's exceptions leaves the one linked elsewhere open.
+    const resolved = await db.transaction((tx) =>
+      exceptions.resolveWhere(tx, { incidentId }, { resolutionCode: 'incident_closed', note: 'Snow cleared.', actor: 'user:agent', at }),
+    );
+    expect(resolved).toBe(2);
+    await expect(rowsOf(linkedElsewhere.id)).resolves.toEqual([expect.objectContaining({ status: 'open' })]);
+    await expect(eventsOf(of(fresh.id)!.id)).resolves.toContainEqual({
+      kind: 'resolved',
+      actor: 'user:agent',
+      body: { resolutionCode: 'incident_closed', note: 'Snow cleared.', automatic: true },
+    });
+  });
 });

@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { TEST_POOL_MAX, testDatabaseUrl } from './database';
 
 export interface ChildApp {
   baseUrl: string;
@@ -21,13 +22,58 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The built app: `dist/src/main.js`, or PASSAGE_TEST_MAIN (another build, e.g. one made with `--outDir`). */
+export function builtMain(): string {
+  const main = process.env.PASSAGE_TEST_MAIN ?? join(__dirname, '..', '..', 'dist', 'src', 'main.js');
+  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npx tsc -p tsconfig.build.json\` (npm test does), or set PASSAGE_TEST_MAIN`);
+  return main;
+}
+
+/** SIGTERM, then SIGKILL if the process has not exited within 10 s. */
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export interface ChildWorker {
+  child: ChildProcess;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the built Passage as a worker process (`--role=worker`) on the test database, with only the given
+ * environment on top of the database settings (plus PATH): no .env, no demo seed, warnings only.
+ */
+export function spawnWorker(env: Record<string, string>): ChildWorker {
+  const child = spawn(process.execPath, [builtMain(), '--role=worker'], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'development',
+      DATABASE_URL: testDatabaseUrl(),
+      DATABASE_POOL_MAX: String(Math.min(TEST_POOL_MAX, 4)),
+      LOG_LEVEL: 'warn',
+      SEED_DEMO: 'false',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let text = '';
+  child.stdout?.on('data', (d: Buffer) => (text += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (text += d.toString()));
+  return { child, output: () => text, stop: () => stopChild(child) };
+}
+
 /**
  * Runs the built Passage (`dist/src/main.js`) as its own process, as a user would, with only the given
  * environment (plus PATH and HOME), and waits until it answers /health.
  */
 export async function startChildApp(env: Record<string, string>, readyTimeoutMs = 60_000): Promise<ChildApp> {
-  const main = join(__dirname, '..', '..', 'dist', 'src', 'main.js');
-  if (!existsSync(main)) throw new Error(`${main} is missing: run \`npx tsc -p tsconfig.build.json\` (npm test does)`);
+  const main = builtMain();
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   let output = '';

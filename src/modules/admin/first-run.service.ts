@@ -41,7 +41,7 @@ export class FirstRunService {
     if (demo) {
       result.notes.push(`Demo retailer "${demo.name}" (${demo.id}): its key was printed at first start.`);
     } else {
-      const retailer = await this.retailers.create({ name: 'Demo Retailer', isDemo: true });
+      const retailer = await this.retailers.create('seed', { name: 'Demo Retailer', isDemo: true });
       const { secret } = await this.keys.issueRetailerKey(retailer.id, 'demo');
       result.demoRetailer = { id: retailer.id, name: retailer.name, apiKey: secret };
       this.logger.log({ retailerId: retailer.id }, 'demo retailer created');

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { EntityManager, IsNull, Repository } from 'typeorm';
+import { EntityManager, In, IsNull, Repository } from 'typeorm';
 import { ApiKeyEntity, ApiKeyOwnerType } from './api-key.entity';
 
 export interface ActiveKeyRow {
@@ -47,12 +47,25 @@ export class ApiKeyRepository {
     return this.keys.find({ where: ownerWhere(owner), order: { createdAt: 'ASC' } });
   }
 
-  /** Revokes a key only if it belongs to the given owner; returns the hash of the key it revoked. */
-  async revoke(keyId: string, owner: KeyOwner, at: Date): Promise<string | undefined> {
-    const key = await this.keys.findOne({ where: { id: keyId, ...ownerWhere(owner), revokedAt: IsNull() } });
+  /**
+   * Revokes a key only if it belongs to the given owner and is still active, in the caller's transaction;
+   * returns the key as revoked. The row lock makes a concurrent second revocation find nothing.
+   */
+  async revoke(tx: EntityManager, keyId: string, owner: KeyOwner, at: Date): Promise<ApiKeyEntity | undefined> {
+    const keys = tx.getRepository(ApiKeyEntity);
+    const key = await keys.findOne({ where: { id: keyId, ...ownerWhere(owner), revokedAt: IsNull() }, lock: { mode: 'pessimistic_write' } });
     if (!key) return undefined;
-    await this.keys.update({ id: key.id }, { revokedAt: at });
-    return key.keyHash;
+    await keys.update({ id: key.id }, { revokedAt: at });
+    return { ...key, revokedAt: at };
+  }
+
+  /** Revokes every active key of an admin user, in the caller's transaction; returns the keys it revoked. */
+  async revokeAllOfAdminUser(tx: EntityManager, adminUserId: string, at: Date): Promise<ApiKeyEntity[]> {
+    const keys = tx.getRepository(ApiKeyEntity);
+    const active = await keys.find({ where: { adminUserId, revokedAt: IsNull() }, order: { createdAt: 'ASC' }, lock: { mode: 'pessimistic_write' } });
+    if (active.length === 0) return [];
+    await keys.update({ id: In(active.map((k) => k.id)) }, { revokedAt: at });
+    return active.map((k) => ({ ...k, revokedAt: at }));
   }
 
   async hasAdminKeys(): Promise<boolean> {

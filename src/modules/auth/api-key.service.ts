@@ -14,13 +14,19 @@ export interface IssuedKey {
   secret: string;
 }
 
-const CACHE_TTL_MS = 5_000;
+/** How long an instance trusts a looked-up key; documented on the admin-user routes. */
+export const PRINCIPAL_CACHE_TTL_MS = 5_000;
 const CACHE_MAX = 10_000;
 
 @Injectable()
 export class ApiKeyService {
-  /** Hash → principal, briefly, so that a hot key costs no query per request. Revocation evicts at once. */
+  /**
+   * Hash → principal, for PRINCIPAL_CACHE_TTL_MS, so that a hot key costs no query per request. The cache is per
+   * instance: a revocation or a change to a user evicts it here at once, and other instances within the TTL.
+   */
   private readonly cache = new Map<string, { principal: Principal | null; expiresAt: number }>();
+  /** Bumped by every eviction, so that a lookup that read the database before a change cannot cache it after. */
+  private generation = 0;
   private readonly bootstrapHash?: string;
 
   constructor(
@@ -39,6 +45,7 @@ export class ApiKeyService {
     const now = Date.now();
     const cached = this.cache.get(hash);
     if (cached && cached.expiresAt > now) return cached.principal;
+    const generation = this.generation;
     const row = await this.repository.findActiveByHash(hash);
     let principal: Principal | null = null;
     if (row?.owner_type === 'retailer' && row.retailer_id) {
@@ -48,17 +55,19 @@ export class ApiKeyService {
     } else if (row?.owner_type === 'admin' && row.role) {
       principal = { kind: 'admin', keyId: row.id, role: row.role as AdminRole, ...(row.admin_user_id ? { userId: row.admin_user_id } : {}) };
     }
+    if (generation !== this.generation) return principal;
     if (this.cache.size >= CACHE_MAX) this.cache.clear();
-    this.cache.set(hash, { principal, expiresAt: now + CACHE_TTL_MS });
+    this.cache.set(hash, { principal, expiresAt: now + PRINCIPAL_CACHE_TTL_MS });
     return principal;
   }
 
-  async issueRetailerKey(retailerId: string, name = 'default'): Promise<IssuedKey> {
-    return this.issue('retailer', { retailerId, carrierId: null, role: null, name, adminUserId: null });
+  /** In the caller's transaction when `tx` is given (a key issued together with its audit entry). */
+  async issueRetailerKey(retailerId: string, name = 'default', tx?: EntityManager): Promise<IssuedKey> {
+    return this.issue('retailer', { retailerId, carrierId: null, role: null, name, adminUserId: null }, tx);
   }
 
-  async issueCarrierKey(carrierId: string, name = 'default'): Promise<IssuedKey> {
-    return this.issue('carrier', { retailerId: null, carrierId, role: null, name, adminUserId: null });
+  async issueCarrierKey(carrierId: string, name = 'default', tx?: EntityManager): Promise<IssuedKey> {
+    return this.issue('carrier', { retailerId: null, carrierId, role: null, name, adminUserId: null }, tx);
   }
 
   async issueAdminKey(role: AdminRole, name: string): Promise<IssuedKey> {
@@ -74,15 +83,31 @@ export class ApiKeyService {
     return this.repository.listForOwner(owner);
   }
 
-  async revoke(keyId: string, owner: KeyOwner): Promise<boolean> {
-    const hash = await this.repository.revoke(keyId, owner, this.clock.now());
-    if (hash) this.cache.delete(hash);
-    return hash !== undefined;
+  /**
+   * Revokes a key of the given owner in the caller's transaction (so that its audit entry commits with it).
+   * Call `evict` with the result once the transaction has committed.
+   */
+  revoke(tx: EntityManager, keyId: string, owner: KeyOwner): Promise<ApiKeyEntity | undefined> {
+    return this.repository.revoke(tx, keyId, owner, this.clock.now());
   }
 
-  /** Forgets cached principals, so that a change to a user (disabled, new role) applies to the next request. */
-  evictCache(): void {
-    this.cache.clear();
+  /** Revokes every active token of an admin user in the caller's transaction; `evict` them after commit. */
+  revokeAllOfAdminUser(tx: EntityManager, adminUserId: string): Promise<ApiKeyEntity[]> {
+    return this.repository.revokeAllOfAdminUser(tx, adminUserId, this.clock.now());
+  }
+
+  /** Forgets the cached principals of these keys, so that a committed revocation applies to the next request. */
+  evict(...keys: Pick<ApiKeyEntity, 'keyHash'>[]): void {
+    this.generation += 1;
+    for (const key of keys) this.cache.delete(key.keyHash);
+  }
+
+  /**
+   * Forgets the cached principals of all of a user's tokens, so that a committed change to the user (disabled,
+   * re-enabled, new role) applies to their next request on this instance.
+   */
+  async evictAdminUser(adminUserId: string): Promise<void> {
+    this.evict(...(await this.repository.listForOwner({ adminUserId })));
   }
 
   hasAdminKeys(): Promise<boolean> {

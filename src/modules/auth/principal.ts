@@ -28,9 +28,9 @@ export const ADMIN_ROLES_KEY = 'passage:admin-roles';
  * only, so a new endpoint is closed until someone opens it. Documented as `x-roles` in the OpenAPI document.
  */
 export const Roles = (...roles: AdminRole[]) => applyDecorators(SetMetadata(ADMIN_ROLES_KEY, roles), ApiExtension('x-roles', roles));
-/** Reading anything, and working exceptions: every role. */
+/** Reading anything, working exceptions, resending messages, and previewing and declaring incidents: every role. */
 export const ANY_ADMIN_ROLE: AdminRole[] = ['agent', 'supervisor', 'admin'];
-/** Shipment status overrides and incidents. */
+/** Shipment status overrides, consignee erasure and closing incidents. */
 export const SUPERVISOR_ROLES: AdminRole[] = ['supervisor', 'admin'];
 
 export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext): Principal => {

@@ -1,11 +1,10 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { CommonErrors } from '../../common/errors/app-error';
 import { ApiErrors } from '../../common/http/error-responses.decorator';
 import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
-import { ApiKeyService } from '../auth/api-key.service';
+import { ApiKeyService, PRINCIPAL_CACHE_TTL_MS } from '../auth/api-key.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, IssuedApiKeyResponseDto, toApiKeyResponse } from '../auth/dto/api-key.dto';
-import { ANY_ADMIN_ROLE, Auth, Roles } from '../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, auditActor, CurrentPrincipal, Principal, Roles } from '../auth/principal';
 import { CarrierResponseDto, CreateCarrierDto, toCarrierResponse } from './carriers.dto';
 import { CarriersService } from './carriers.service';
 
@@ -21,11 +20,11 @@ export class CarriersAdminController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Register a carrier or hub integration' })
+  @ApiOperation({ summary: 'Register a carrier or hub integration', description: 'Audited.' })
   @ApiCreatedResponse({ type: CarrierResponseDto })
   @ApiErrors(400, 401, 403, 409, 422)
-  async create(@Body() dto: CreateCarrierDto): Promise<CarrierResponseDto> {
-    return toCarrierResponse(await this.carriers.create(dto));
+  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateCarrierDto): Promise<CarrierResponseDto> {
+    return toCarrierResponse(await this.carriers.create(auditActor(principal), dto));
   }
 
   @Roles(...ANY_ADMIN_ROLE)
@@ -47,12 +46,14 @@ export class CarriersAdminController {
   }
 
   @Post(':id/api-keys')
-  @ApiOperation({ summary: 'Issue a carrier API key, which may post scans for any shipment (returned once)' })
+  @ApiOperation({
+    summary: 'Issue a carrier API key, which may post scans for any shipment (returned once)',
+    description: 'Audited with the key’s id and prefix, never the key.',
+  })
   @ApiCreatedResponse({ type: IssuedApiKeyResponseDto })
   @ApiErrors(400, 401, 403, 404, 409, 422)
-  async issueKey(@Param('id', UuidParamPipe) id: string, @Body() dto: CreateApiKeyDto): Promise<IssuedApiKeyResponseDto> {
-    await this.carriers.get(id);
-    const { entity, secret } = await this.keys.issueCarrierKey(id, dto.name);
+  async issueKey(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string, @Body() dto: CreateApiKeyDto): Promise<IssuedApiKeyResponseDto> {
+    const { entity, secret } = await this.carriers.issueKey(auditActor(principal), id, dto.name);
     return { ...toApiKeyResponse(entity), key: secret };
   }
 
@@ -68,10 +69,13 @@ export class CarriersAdminController {
 
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke a carrier API key, effective at once' })
+  @ApiOperation({
+    summary: 'Revoke a carrier API key',
+    description: `Effective at once on the instance that answers, and on every instance within ${PRINCIPAL_CACHE_TTL_MS / 1000} s (each caches a looked-up key that long). Audited.`,
+  })
   @ApiNoContentResponse()
   @ApiErrors(400, 401, 403, 404)
-  async revokeKey(@Param('id', UuidParamPipe) id: string, @Param('keyId', UuidParamPipe) keyId: string): Promise<void> {
-    if (!(await this.keys.revoke(keyId, { carrierId: id }))) throw CommonErrors.notFound('API key');
+  revokeKey(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string, @Param('keyId', UuidParamPipe) keyId: string): Promise<void> {
+    return this.carriers.revokeKey(auditActor(principal), id, keyId);
   }
 }

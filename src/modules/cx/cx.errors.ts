@@ -20,6 +20,12 @@ export const CxErrors = {
     new AppError('ADMIN_USER_EXISTS', 409, 'An admin user with this email already exists.', [{ field: 'email', issue: 'is already taken' }]),
   adminUserNotFound: () => new AppError('ADMIN_USER_NOT_FOUND', 404, 'Admin user not found.'),
   tokenNotFound: () => new AppError('TOKEN_NOT_FOUND', 404, 'No active token with that id for this user.'),
+  lastAdmin: (field: 'role' | 'disabled') =>
+    new AppError('LAST_ADMIN', 409, 'This change would leave no enabled admin user; make another user an admin first.', [
+      { field, issue: 'would leave no enabled admin user' },
+    ]),
+  emptyUserUpdate: () =>
+    new AppError('VALIDATION_FAILED', 400, 'The request is invalid.', [{ field: 'body', issue: 'must set at least one of role, name, disabled' }]),
   invalidCursor: () =>
     new AppError('INVALID_CURSOR', 400, 'The cursor is not valid.', [{ field: 'cursor', issue: 'is not a cursor this API returned for this sort' }]),
 };

@@ -6,6 +6,7 @@ import { PreviewEmailChannel, PreviewSmsChannel } from './channels/preview-chann
 import { SmtpEmailChannel } from './channels/smtp-email.channel';
 import { TwilioSmsChannel } from './channels/twilio-sms.channel';
 import { DispatcherService } from './dispatch/dispatcher.service';
+import { MessageRedriveService } from './dispatch/message-redrive.service';
 import { MessageRepository } from './dispatch/message.repository';
 import { NotificationsAdminController } from './notifications.admin.controller';
 import { NotificationsController } from './notifications.controller';
@@ -16,6 +17,7 @@ import { UnsubscribeController } from './inbound/unsubscribe.controller';
 import { NotificationSettingsController } from './planner/notification-settings.controller';
 import { ShipmentsModule } from '../shipments/shipments.module';
 import { CxCoreModule } from '../cx/cx-core.module';
+import { AuditModule } from '../audit/audit.module';
 import { WebhookDeliveryService } from './webhooks/webhook-delivery.service';
 import { WebhookEndpointsController } from './webhooks/webhook-endpoints.controller';
 import { WebhooksModule } from './webhooks/webhooks.module';
@@ -51,7 +53,7 @@ export class NotificationsModule {}
 
 /** The api role's notification endpoints. The worker imports only NotificationsModule. */
 @Module({
-  imports: [NotificationsModule, ShipmentsModule, CxCoreModule],
+  imports: [NotificationsModule, ShipmentsModule, CxCoreModule, AuditModule],
   controllers: [
     NotificationsController,
     NotificationsAdminController,
@@ -61,6 +63,6 @@ export class NotificationsModule {}
     DevMessagesController,
     WebhookEndpointsController,
   ],
-  providers: [PreferencesRepository],
+  providers: [PreferencesRepository, MessageRedriveService],
 })
 export class NotificationsApiModule {}

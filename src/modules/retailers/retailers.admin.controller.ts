@@ -2,10 +2,9 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post } from '@ne
 import { ApiBearerAuth, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../common/http/error-responses.decorator';
 import { UuidParamPipe } from '../../common/http/uuid-param.pipe';
-import { ApiKeyService } from '../auth/api-key.service';
+import { ApiKeyService, PRINCIPAL_CACHE_TTL_MS } from '../auth/api-key.service';
 import { ApiKeyResponseDto, CreateApiKeyDto, IssuedApiKeyResponseDto, toApiKeyResponse } from '../auth/dto/api-key.dto';
-import { ANY_ADMIN_ROLE, Auth, Roles } from '../auth/principal';
-import { CommonErrors } from '../../common/errors/app-error';
+import { ANY_ADMIN_ROLE, Auth, auditActor, CurrentPrincipal, Principal, Roles } from '../auth/principal';
 import { CreateRetailerDto, RetailerResponseDto, toRetailerResponse, UpdateRetailerDto } from './retailers.dto';
 import { RetailersService } from './retailers.service';
 
@@ -21,11 +20,11 @@ export class RetailersAdminController {
   ) {}
 
   @Post()
-  @ApiOperation({ summary: 'Create a retailer' })
+  @ApiOperation({ summary: 'Create a retailer', description: 'Audited.' })
   @ApiCreatedResponse({ type: RetailerResponseDto })
   @ApiErrors(400, 401, 403, 409, 422)
-  async create(@Body() dto: CreateRetailerDto): Promise<RetailerResponseDto> {
-    return toRetailerResponse(await this.retailers.create(dto));
+  async create(@CurrentPrincipal() principal: Principal, @Body() dto: CreateRetailerDto): Promise<RetailerResponseDto> {
+    return toRetailerResponse(await this.retailers.create(auditActor(principal), dto));
   }
 
   @Roles(...ANY_ADMIN_ROLE)
@@ -47,20 +46,19 @@ export class RetailersAdminController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Update a retailer (name, return window)' })
+  @ApiOperation({ summary: 'Update a retailer (name, return window)', description: 'Audited, before and after, when it changes anything.' })
   @ApiOkResponse({ type: RetailerResponseDto })
   @ApiErrors(400, 401, 403, 404)
-  async update(@Param('id', UuidParamPipe) id: string, @Body() dto: UpdateRetailerDto): Promise<RetailerResponseDto> {
-    return toRetailerResponse(await this.retailers.update(id, dto));
+  async update(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string, @Body() dto: UpdateRetailerDto): Promise<RetailerResponseDto> {
+    return toRetailerResponse(await this.retailers.update(auditActor(principal), id, dto));
   }
 
   @Post(':id/api-keys')
-  @ApiOperation({ summary: "Issue a retailer API key (returned once; only its hash is stored)" })
+  @ApiOperation({ summary: "Issue a retailer API key (returned once; only its hash is stored)", description: 'Audited with the key’s id and prefix, never the key.' })
   @ApiCreatedResponse({ type: IssuedApiKeyResponseDto })
   @ApiErrors(400, 401, 403, 404, 409, 422)
-  async issueKey(@Param('id', UuidParamPipe) id: string, @Body() dto: CreateApiKeyDto): Promise<IssuedApiKeyResponseDto> {
-    await this.retailers.get(id);
-    const { entity, secret } = await this.keys.issueRetailerKey(id, dto.name);
+  async issueKey(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string, @Body() dto: CreateApiKeyDto): Promise<IssuedApiKeyResponseDto> {
+    const { entity, secret } = await this.retailers.issueKey(auditActor(principal), id, dto.name);
     return { ...toApiKeyResponse(entity), key: secret };
   }
 
@@ -76,10 +74,13 @@ export class RetailersAdminController {
 
   @Delete(':id/api-keys/:keyId')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Revoke a retailer API key, effective at once' })
+  @ApiOperation({
+    summary: 'Revoke a retailer API key',
+    description: `Effective at once on the instance that answers, and on every instance within ${PRINCIPAL_CACHE_TTL_MS / 1000} s (each caches a looked-up key that long). Audited.`,
+  })
   @ApiNoContentResponse()
   @ApiErrors(400, 401, 403, 404)
-  async revokeKey(@Param('id', UuidParamPipe) id: string, @Param('keyId', UuidParamPipe) keyId: string): Promise<void> {
-    if (!(await this.keys.revoke(keyId, { retailerId: id }))) throw CommonErrors.notFound('API key');
+  revokeKey(@CurrentPrincipal() principal: Principal, @Param('id', UuidParamPipe) id: string, @Param('keyId', UuidParamPipe) keyId: string): Promise<void> {
+    return this.retailers.revokeKey(auditActor(principal), id, keyId);
   }
 }

@@ -256,6 +256,23 @@ export const STATUS_EVENT_TYPE: Readonly<Record<JourneyStatus, string>> = {
   lost: 'shipment.lost',
 };
 
+/**
+ * Journey-event types the CX desk writes: proactive detection (cx/detection), estimate revisions (cx/edd),
+ * incident broadcasts (cx/incidents) and resolutions an agent asks to tell the consignee about
+ * (cx/exceptions). None moves the status; the planner, retailer webhooks and the 360 view read them like
+ * any other journey event.
+ */
+export const CX_EVENT_TYPES = [
+  'shipment.delay_detected',
+  'shipment.edd_revised',
+  'shipment.pickup_expiring',
+  'shipment.information_reminder',
+  'shipment.incident_declared',
+  'shipment.incident_resolved',
+  'shipment.exception_resolved',
+] as const;
+export type CxEventType = (typeof CX_EVENT_TYPES)[number];
+
 /** Journey-event type for a notable event that does not (necessarily) move the status. */
 export function notableEventType(code: EventCode): string | undefined {
   return EVENT_DEFINITIONS[code].notable ? `shipment.${code.toLowerCase()}` : undefined;

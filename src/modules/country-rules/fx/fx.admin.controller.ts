@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiQuer
 import { CommonErrors } from '../../../common/errors/app-error';
 import { ApiErrors } from '../../../common/http/error-responses.decorator';
 import { isIsoCurrency } from '../../../common/http/validators';
-import { ANY_ADMIN_ROLE, Auth, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, auditActor, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import { CreateFxRateDto, FxRateResponseDto, toFxRateResponse } from './fx.dto';
 import { FxService } from './fx.service';
 
@@ -47,6 +47,6 @@ export class FxAdminController {
   @ApiCreatedResponse({ type: FxRateResponseDto })
   @ApiErrors(400, 401, 403, 409, 422)
   async add(@CurrentPrincipal() principal: Principal, @Body() dto: CreateFxRateDto): Promise<FxRateResponseDto> {
-    return toFxRateResponse(await this.fx.add(dto, `admin:${principal.keyId}`));
+    return toFxRateResponse(await this.fx.add(dto, auditActor(principal)));
   }
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiErrors } from '../../../common/http/error-responses.decorator';
-import { ANY_ADMIN_ROLE, Auth, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
+import { ANY_ADMIN_ROLE, Auth, auditActor, CurrentPrincipal, Principal, Roles } from '../../auth/principal';
 import {
   AffectedQueryDto,
   AffectedShipmentsPageDto,
@@ -77,7 +77,7 @@ export class RuleSetsAdminController {
     @Param('country') country: string,
     @Body() dto: CreateRuleSetVersionDto,
   ): Promise<CreatedRuleSetVersionDto> {
-    const created = await this.ruleSets.createVersion(`admin:${principal.keyId}`, country, dto);
+    const created = await this.ruleSets.createVersion(auditActor(principal), country, dto);
     return { ...toRuleSetVersionDto(created), diff: created.diff, affected: created.affected };
   }
 

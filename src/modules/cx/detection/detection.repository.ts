@@ -272,64 +272,6 @@ export class DetectionRepository {
     return recorded[0].n;
   }
 
-  /**
-   * Opens an exception per row, or notes on the one of that type already open: ExceptionsService.open's contract
-   * (at most one open per shipment and type, an `opened` or `system_note` entry with the same body), for a whole
-   * batch in two statements rather than two or three per row, which dominated a sweep (≈ 2.4 ms per open on the
-   * benchmark machine). The incident broadcast opens its exceptions the same way. Returns the exception of each
-   * shipment and whether it was opened now.
-   */
-  async openExceptions(
-    tx: EntityManager,
-    rows: Array<{ shipmentId: string; retailerId: string; type: string; severity: string; slaDueAt: Date; occurrenceKey: string; note: string }>,
-    actor: string,
-    at: Date,
-  ): Promise<Map<string, { id: string; created: boolean }>> {
-    const out = new Map<string, { id: string; created: boolean }>();
-    if (rows.length === 0) return out;
-    const input = JSON.stringify(
-      rows.map((r) => ({ shipment_id: r.shipmentId, retailer_id: r.retailerId, type: r.type, severity: r.severity, sla_due_at: r.slaDueAt, occurrence_key: r.occurrenceKey, note: r.note })),
-    );
-    const INPUT = `input AS (SELECT * FROM json_to_recordset($1::json) AS i(shipment_id uuid, retailer_id uuid, type text, severity text,
-                                                                         sla_due_at timestamptz, occurrence_key text, note text))`;
-    const created: Array<{ id: string; shipment_id: string }> = await tx.query(
-      `WITH ${INPUT},
-       ins AS (
-         INSERT INTO exceptions (retailer_id, shipment_id, type, severity, status, source, destination_country, sla_due_at,
-                                 opened_at, occurrence_key, created_at, updated_at)
-         SELECT s.retailer_id, s.id, i.type, i.severity, 'open', 'detector', s.destination_country, i.sla_due_at, $2, i.occurrence_key, $2, $2
-           FROM input i JOIN shipments s ON s.id = i.shipment_id AND s.retailer_id = i.retailer_id
-         ON CONFLICT (shipment_id, type) WHERE status <> 'resolved' DO NOTHING
-         RETURNING id, shipment_id, type
-       ), logged AS (
-         INSERT INTO exception_events (exception_id, kind, actor, body, created_at)
-         SELECT ins.id, 'opened', $3,
-                jsonb_build_object('type', i.type, 'severity', i.severity, 'source', 'detector', 'occurrenceKey', i.occurrence_key, 'note', i.note), $2
-           FROM ins JOIN input i ON i.shipment_id = ins.shipment_id AND i.type = ins.type
-       )
-       SELECT id::text, shipment_id FROM ins`,
-      [input, at, actor],
-    );
-    for (const r of created) out.set(r.shipment_id, { id: r.id, created: true });
-    if (created.length === rows.length) return out;
-    // Already open (or opened meanwhile by a concurrent writer, which this statement's snapshot sees): a note.
-    const existing: Array<{ id: string; shipment_id: string }> = await tx.query(
-      `WITH ${INPUT},
-       open AS (
-         SELECT x.id, x.shipment_id, i.note, i.occurrence_key
-           FROM input i JOIN exceptions x ON x.shipment_id = i.shipment_id AND x.type = i.type AND x.status <> 'resolved'
-          WHERE i.shipment_id <> ALL($4::uuid[])
-       ), noted AS (
-         INSERT INTO exception_events (exception_id, kind, actor, body, created_at)
-         SELECT id, 'system_note', $3, jsonb_build_object('note', note, 'occurrenceKey', occurrence_key, 'source', 'detector'), $2 FROM open
-       )
-       SELECT id::text, shipment_id FROM open`,
-      [input, at, actor, created.map((r) => r.shipment_id)],
-    );
-    for (const r of existing) out.set(r.shipment_id, { id: r.id, created: false });
-    return out;
-  }
-
   async lastSweep(db: EntityManager, name: string): Promise<{ started_at: Date; finished_at: Date | null } | undefined> {
     const rows: Array<{ started_at: Date; finished_at: Date | null }> = await db.query(
       `SELECT started_at, finished_at FROM detection_sweeps WHERE name = $1`,

@@ -5,10 +5,11 @@ import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import type { RuleSetCatalog } from '../../country-rules/evaluate/verdict';
 import { RulesCache } from '../../country-rules/rules-cache';
 import { Estimate } from '../edd/edd';
-import { CxJourneyEvent, EddRepository, insertJourneyEvents } from '../edd/edd.repository';
+import { EddRepository } from '../edd/edd.repository';
 import { eddPayloadBase, EddService, estimatePayload, rangePayload } from '../edd/edd.service';
 import { laneTable, rulesDay } from '../edd/lane-expectations';
 import { ExceptionsService } from '../exceptions/exceptions.service';
+import { CxJourneyEvent, insertJourneyEvents } from '../journey-event.writer';
 import { DetectedRow, DetectionRepository } from './detection.repository';
 import { DELAY_DETECTED, DETECTORS, DetectorName, EFFECTS, PICKUP_EXPIRING } from './detectors';
 
@@ -33,7 +34,7 @@ export type SweepResult =
  * Each detector works in batches. A batch reads its candidates (index-driven, already-detected occurrences
  * excluded), then in one transaction locks, in id order, those whose row is still the version it read (SKIP
  * LOCKED, so a scan being written is never waited on), records a detection per occurrence (unique key: once per
- * occurrence, whoever sweeps), opens the exceptions (ExceptionsService's contract, set-based), moves a delay's
+ * occurrence, whoever sweeps), opens the exceptions (ExceptionsService.openMany), moves a delay's
  * estimate later, and writes a journey event per detection for the planner, which then tells the consignee and
  * the retailer (consent, quiet hours and dedupe all apply there). A batch costs about seven statements, whatever
  * its size. All of a sweep runs on the connection that holds the lock.
@@ -109,23 +110,19 @@ export class DetectionService {
       const unchanged = await this.repository.lockUnchanged(tx, candidates);
       const rows = candidates.filter((c) => unchanged.has(c.id));
       const effect = EFFECTS[detector];
-      const exceptions = await this.repository.openExceptions(
+      const opened = await this.exceptions.openMany(
         tx,
-        rows.map((row) => {
-          const type = effect.exceptionType(row.status);
-          return {
-            shipmentId: row.id,
-            retailerId: row.retailer_id,
-            type,
-            severity: effect.severity,
-            slaDueAt: this.exceptions.slaDueAt(type, now),
-            occurrenceKey: `${detector}:${row.occurrence_key}`,
-            note: describe(detector, row),
-          };
-        }),
-        `detector:${detector}`,
-        now,
+        rows.map((row) => ({
+          shipmentId: row.id,
+          retailerId: row.retailer_id,
+          type: effect.exceptionType(row.status),
+          severity: effect.severity,
+          occurrenceKey: `${detector}:${row.occurrence_key}`,
+          note: describe(detector, row),
+        })),
+        { source: 'detector', actor: `detector:${detector}`, at: now },
       );
+      const exceptions = new Map(opened.map((o) => [o.shipmentId, o]));
       const events: CxJourneyEvent[] = [];
       const estimates: Array<{ id: string; from: Date; to: Date }> = [];
       for (const row of rows) {

@@ -23,15 +23,6 @@ export interface EddShipment {
   first_scan_at: Date | null;
 }
 
-/** A journey event written by the CX desk (the planner then decides whom to tell). */
-export interface CxJourneyEvent {
-  shipmentId: string;
-  retailerId: string;
-  type: string;
-  payload: object;
-  occurredAt: Date;
-}
-
 const SHIPMENT_COLUMNS = `s.id, s.retailer_id, s.tracking_number, s.status, s.created_at, s.status_changed_at,
        trim(s.destination_country) AS destination_country, s.origin->>'country' AS origin_country,
        s.estimated_delivery_from, s.estimated_delivery_to,
@@ -108,17 +99,4 @@ export class EddRepository {
       [JSON.stringify(rows.map((r) => ({ id: r.id, f: r.from, t: r.to }))), at],
     );
   }
-}
-
-/** Writes journey events in one statement (at most one per shipment); returns each one's id by shipment. */
-export async function insertJourneyEvents(tx: EntityManager, events: CxJourneyEvent[]): Promise<Map<string, string>> {
-  if (events.length === 0) return new Map();
-  const rows: Array<{ id: string; shipment_id: string }> = await tx.query(
-    `INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
-     SELECT e.shipment_id, e.retailer_id, e.type, e.payload, e.occurred_at
-       FROM json_to_recordset($1::json) AS e(shipment_id uuid, retailer_id uuid, type text, payload jsonb, occurred_at timestamptz)
-     RETURNING id::text, shipment_id`,
-    [JSON.stringify(events.map((e) => ({ shipment_id: e.shipmentId, retailer_id: e.retailerId, type: e.type, payload: e.payload, occurred_at: e.occurredAt })))],
-  );
-  return new Map(rows.map((r) => [r.shipment_id, r.id]));
 }

@@ -6,7 +6,8 @@ import type { RuleSetCatalog } from '../../country-rules/evaluate/verdict';
 import { RulesCache } from '../../country-rules/rules-cache';
 import { STATUS_EVENT_TYPE } from '../../shipments/journey';
 import { classifyRevision, Estimate, estimateDelivery, ESTIMATED_STATUSES, isoOfDayNumber, localDayNumber, RevisionKind, TransitDays } from './edd';
-import { CxJourneyEvent, EddRepository, EddShipment, insertJourneyEvents } from './edd.repository';
+import { CxJourneyEvent, insertJourneyEvents } from '../journey-event.writer';
+import { EddRepository, EddShipment } from './edd.repository';
 import { laneExpectation, LaneExpectation, rulesDay } from './lane-expectations';
 
 export const EDD_REVISED = 'shipment.edd_revised';

@@ -152,16 +152,17 @@ export class ExceptionDeskService {
       await this.repository.change(tx, id, { status: 'resolved', resolvedAt: at, resolutionCode: dto.resolutionCode }, at);
       await this.exceptions.event(tx, id, 'resolved', actor, { resolutionCode: dto.resolutionCode, note: dto.note, notifyConsignee: dto.notifyConsignee ?? false }, at);
       if (dto.notifyConsignee) {
-        // Through the outbox, so that the planner decides what (if anything) the consignee is sent.
+        // Through the outbox: the planner tells the consignee (consent, quiet hours and dedupe apply). `resolution`
+        // counts this exception's resolutions, so one resolved again after a reopen is news again, and a replay is not.
         await tx.query(
           `INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
            SELECT s.id, s.retailer_id, 'shipment.exception_resolved',
                   jsonb_build_object('shipmentId', s.id, 'retailerId', s.retailer_id, 'trackingNumber', s.tracking_number,
                                      'from', s.status, 'to', s.status, 'exceptionId', $2::text, 'exceptionType', $3::text,
-                                     'resolutionCode', $4::text, 'occurredAt', $5::text),
+                                     'resolutionCode', $4::text, 'resolution', $6::int, 'occurredAt', $5::text),
                   $5::timestamptz
              FROM shipments s WHERE s.id = $1`,
-          [row.shipment_id, id, row.type, dto.resolutionCode, at.toISOString()],
+          [row.shipment_id, id, row.type, dto.resolutionCode, at.toISOString(), row.reopened_count + 1],
         );
       }
       return {

@@ -70,9 +70,10 @@ export class ExceptionsAdminController {
   @ApiOperation({
     summary: 'Resolve an exception with a resolution code and a note',
     description:
-      'With `notifyConsignee`, a `shipment.exception_resolved` journey event is recorded (timeline, webhooks subscribed to `*`). ' +
-      'No consignee message kind fits a resolution yet, so the planner sends the consignee nothing for it. ' +
-      '409 `EXCEPTION_RESOLVED`. Audited; counts as a touch.',
+      'With `notifyConsignee`, a `shipment.exception_resolved` journey event is recorded (timeline; webhooks subscribed to it or to `*`), ' +
+      'and the planner tells the consignee that the issue is resolved (`issue_resolved`, in their language, by email and SMS), ' +
+      'subject to consent, quiet hours and the SMS cap. One message per resolution: resolving again after a reopen notifies again. ' +
+      'The resolution code and note stay internal. 409 `EXCEPTION_RESOLVED`. Audited; counts as a touch.',
   })
   @ApiOkResponse({ type: ExceptionDetailDto })
   @ApiErrors(400, 401, 403, 404, 409, 422)

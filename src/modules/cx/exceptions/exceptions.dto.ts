@@ -118,7 +118,7 @@ export class ResolveExceptionDto {
   @ApiProperty({ example: 'Address corrected with the carrier; redelivery tomorrow.' })
   @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(5000) note: string;
 
-  @ApiPropertyOptional({ default: false, description: 'Record a `shipment.exception_resolved` journey event for the consignee (see the description of the route)' })
+  @ApiPropertyOptional({ default: false, description: 'Tell the consignee the issue is resolved, through the planner (see the description of the route)' })
   @IsOptional() @IsBoolean() notifyConsignee?: boolean;
 }
 

@@ -15,7 +15,7 @@ export class IncidentsAdminController {
 
   @Post('preview')
   @HttpCode(200)
-  @Roles(...SUPERVISOR_ROLES)
+  @Roles(...ANY_ADMIN_ROLE)
   @ApiOperation({
     summary: 'How many shipments and consignees an incident would reach, before declaring it (writes nothing)',
     description: 'Takes the same body as POST /v1/admin/incidents.',
@@ -27,7 +27,7 @@ export class IncidentsAdminController {
   }
 
   @Post()
-  @Roles(...SUPERVISOR_ROLES)
+  @Roles(...ANY_ADMIN_ROLE)
   @ApiOperation({
     summary: 'Declare an incident: a delay exception on each shipment in scope, one notice per consignee and per retailer',
     description:
@@ -35,7 +35,8 @@ export class IncidentsAdminController {
       "reference (a scan's `raw.manifest`), or a list of shipment ids; only parcels still on their way count. Each consignee " +
       'is told once through the planner (consent, quiet hours and dedupe apply), in their language: the given message per ' +
       'locale, or the standard delay message with the estimate moved by the expected delay. Parcels scanned into the scope ' +
-      'while the incident is open are taken in by the worker every minute. Audited.',
+      'while the incident is open are taken in by the worker every minute. Any role may declare (the agent who spots ' +
+      'the grounded flight); closing takes a supervisor. Audited.',
   })
   @ApiCreatedResponse({ type: IncidentDto })
   @ApiErrors(400, 401, 403)
@@ -66,7 +67,9 @@ export class IncidentsAdminController {
   @Roles(...SUPERVISOR_ROLES)
   @ApiOperation({
     summary: "Close an incident: resolves its exceptions and tells the consignees who were told (if their parcel is still on its way)",
-    description: 'Audited. A closed incident takes in no more shipments.',
+    description:
+      'Supervisor or admin only: closing tells every consignee the incident is over, so it takes a second pair of eyes ' +
+      'beyond the agent who declared it. Audited. A closed incident takes in no more shipments.',
   })
   @ApiOkResponse({ type: IncidentDto })
   @ApiErrors(400, 401, 403, 404, 409)

@@ -51,19 +51,6 @@ export interface IncidentPreview {
   sample: Array<{ id: string; trackingNumber: string; retailerId: string; status: string; destinationCountry: string }>;
 }
 
-export interface IncidentJourneyEvent {
-  shipmentId: string;
-  retailerId: string;
-  payload: object;
-}
-
-/** What a batch of opened exceptions came to: created now, or one already open that now links the incident. */
-export interface OpenedException {
-  shipment_id: string;
-  id: string;
-  created: boolean;
-}
-
 /** An advisory-lock key per incident: one fan-out (declare, sweep, close) at a time across every instance. */
 const LOCK_SQL = `hashtextextended('incident:' || $1::text, 0)`;
 
@@ -179,58 +166,6 @@ export class IncidentsRepository {
     return new Set(rows.map((r) => r.retailer_id));
   }
 
-  /**
-   * Opens a `delay` exception from the incident on each shipment, set-based: the same rows and log entries as
-   * ExceptionsService.open gives one shipment at a time (an exception already open is linked to the incident
-   * if it has no incident yet, with a system note), in three statements for a whole batch.
-   */
-  async openDelayExceptions(
-    tx: EntityManager,
-    e: { shipmentIds: string[]; incidentId: string; severity: string; slaDueAt: Date; occurrenceKey: string; note: string; actor: string; at: Date },
-  ): Promise<OpenedException[]> {
-    const created: Array<{ id: string; shipment_id: string }> = await tx.query(
-      `WITH ins AS (
-         INSERT INTO exceptions (retailer_id, shipment_id, type, severity, status, source, destination_country, sla_due_at,
-                                 opened_at, occurrence_key, incident_id, created_at, updated_at)
-         SELECT s.retailer_id, s.id, 'delay', $2, 'open', 'agent', s.destination_country, $3, $4, $5, $6, $4, $4
-           FROM shipments s WHERE s.id = ANY($1::uuid[])
-         ON CONFLICT (shipment_id, type) WHERE status <> 'resolved' DO NOTHING
-         RETURNING id, shipment_id
-       ), logged AS (
-         INSERT INTO exception_events (exception_id, kind, actor, body, created_at)
-         SELECT id, 'opened', $7,
-                jsonb_build_object('type', 'delay', 'severity', $2::text, 'source', 'agent', 'occurrenceKey', $5::text,
-                                   'incidentId', $6::text, 'note', $8::text), $4
-           FROM ins
-       )
-       SELECT id, shipment_id FROM ins`,
-      [e.shipmentIds, e.severity, e.slaDueAt, e.at, e.occurrenceKey, e.incidentId, e.actor, e.note],
-    );
-    const createdFor = new Set(created.map((r) => r.shipment_id));
-    const rest = e.shipmentIds.filter((id) => !createdFor.has(id));
-    let existing: Array<{ id: string; shipment_id: string }> = [];
-    if (rest.length > 0) {
-      existing = await tx.query(
-        `WITH open AS (
-           SELECT id, shipment_id, incident_id FROM exceptions
-            WHERE shipment_id = ANY($1::uuid[]) AND type = 'delay' AND status <> 'resolved'
-         ), linked AS (
-           UPDATE exceptions x SET incident_id = $2, updated_at = $3 FROM open
-            WHERE x.id = open.id AND open.incident_id IS NULL
-           RETURNING x.id
-         ), logged AS (
-           INSERT INTO exception_events (exception_id, kind, actor, body, created_at)
-           SELECT id, 'system_note', $4,
-                  jsonb_build_object('note', $5::text, 'incidentId', $2::text, 'occurrenceKey', $6::text, 'source', 'agent'), $3
-             FROM linked
-         )
-         SELECT id, shipment_id FROM open`,
-        [rest, e.incidentId, e.at, e.actor, e.note, e.occurrenceKey],
-      );
-    }
-    return [...created.map((r) => ({ ...r, created: true })), ...existing.map((r) => ({ ...r, created: false }))];
-  }
-
   async include(tx: EntityManager, incidentId: string, rows: IncludedShipment[], at: Date): Promise<void> {
     await tx.query(
       `INSERT INTO incident_shipments (incident_id, shipment_id, retailer_id, contact_hash, exception_id, exception_created, included_at, notified_at)
@@ -250,16 +185,6 @@ export class IncidentsRepository {
           })),
         ),
       ],
-    );
-  }
-
-  /** The journey-event outbox: the planner turns these into messages (consent, quiet hours and dedupe apply). */
-  async writeJourneyEvents(tx: EntityManager, type: string, events: IncidentJourneyEvent[], at: Date): Promise<void> {
-    if (events.length === 0) return;
-    await tx.query(
-      `INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
-       SELECT e.shipment_id, e.retailer_id, $1, e.payload, $2 FROM jsonb_to_recordset($3::jsonb) AS e(shipment_id uuid, retailer_id uuid, payload jsonb)`,
-      [type, at, JSON.stringify(events.map((e) => ({ shipment_id: e.shipmentId, retailer_id: e.retailerId, payload: e.payload })))],
     );
   }
 
@@ -316,23 +241,6 @@ export class IncidentsRepository {
       [incident.id, JSON.stringify(notice), incident.kind, at.toISOString(), at],
     );
     await tx.query(`UPDATE incidents SET resolutions_notified = resolutions_notified + $2 WHERE id = $1`, [incident.id, n]);
-    return n;
-  }
-
-  /** Resolves every exception still open on the incident, with the log entry an automatic resolution has. */
-  async resolveExceptions(tx: EntityManager, incidentId: string, r: { note: string; actor: string; at: Date }): Promise<number> {
-    const [{ n }]: Array<{ n: number }> = await tx.query(
-      `WITH resolved AS (
-         UPDATE exceptions SET status = 'resolved', resolved_at = $2, resolution_code = 'incident_closed', updated_at = $2
-          WHERE incident_id = $1 AND status <> 'resolved'
-          RETURNING id
-       ), logged AS (
-         INSERT INTO exception_events (exception_id, kind, actor, body, created_at)
-         SELECT id, 'resolved', $4, jsonb_build_object('resolutionCode', 'incident_closed', 'note', $3::text, 'automatic', true), $2 FROM resolved
-       )
-       SELECT count(*)::int AS n FROM resolved`,
-      [incidentId, r.at, r.note, r.actor],
-    );
     return n;
   }
 

@@ -5,12 +5,12 @@ import { CommonErrors, ErrorDetail } from '../../../common/errors/app-error';
 import { AuditLog } from '../../audit/audit.repository';
 import { contactHash } from '../../notifications/planner/contact-hash';
 import type { IncidentNotice } from '../../notifications/planner/milestones';
-import { DEFAULT_SEVERITY } from '../exceptions/exception-types';
 import { ExceptionsService } from '../exceptions/exceptions.service';
+import { CxJourneyEvent, insertJourneyEvents } from '../journey-event.writer';
 import { IncidentScope, SCAN_LOOKBACK_DAYS, messagesIssues, scopeFromRow, scopeView, toIncidentScope } from './incident-scope';
 import { CloseIncidentDto, DeclareIncidentDto, IncidentDto, IncidentPageDto, IncidentPreviewDto } from './incidents.dto';
 import { IncidentErrors } from './incidents.errors';
-import { IncidentJourneyEvent, IncidentRow, IncidentsRepository, IncludedShipment } from './incidents.repository';
+import { IncidentRow, IncidentsRepository, IncludedShipment } from './incidents.repository';
 
 const HOUR = 3_600_000;
 /** Shipments per fan-out transaction: a few statements each, whatever the batch's size. */
@@ -108,7 +108,11 @@ export class IncidentsService {
       const incident = await this.repository.find(tx, id);
       if (!incident) throw IncidentErrors.notFound();
       if (!(await this.repository.close(tx, id, { by: actor, messages, at }))) throw IncidentErrors.closed();
-      const resolved = await this.repository.resolveExceptions(tx, id, { note: dto.note?.trim() || `Incident closed: ${incident.title}`, actor, at });
+      const resolved = await this.exceptions.resolveWhere(
+        tx,
+        { incidentId: id },
+        { resolutionCode: 'incident_closed', note: dto.note?.trim() || `Incident closed: ${incident.title}`, actor, at },
+      );
       const told = await this.repository.writeResolutions(tx, incident, messages, at);
       await this.audit.record(tx, {
         actor,
@@ -169,22 +173,17 @@ export class IncidentsService {
     const told = await this.repository.notifiedContacts(tx, incident.id, hashes);
     const noticed = await this.repository.retailersIncluded(tx, incident.id, [...new Set(shipments.map((s) => s.retailer_id))]);
     const actor = incident.declared_by;
-    const opened = await this.repository.openDelayExceptions(tx, {
-      shipmentIds: shipments.map((s) => s.id),
-      incidentId: incident.id,
-      severity: DEFAULT_SEVERITY.delay,
-      slaDueAt: this.exceptions.slaDueAt('delay', at),
-      occurrenceKey: `incident:${incident.id}`,
-      note: `Incident: ${incident.title}`,
-      actor,
-      at,
-    });
-    const exceptionOf = new Map(opened.map((o) => [o.shipment_id, o]));
+    const opened = await this.exceptions.openMany(
+      tx,
+      shipments.map((s) => ({ shipmentId: s.id, retailerId: s.retailer_id, type: 'delay' as const, occurrenceKey: `incident:${incident.id}` })),
+      { source: 'agent', actor, note: `Incident: ${incident.title}`, incidentId: incident.id, at },
+    );
+    const exceptionOf = new Map(opened.map((o) => [o.shipmentId, o]));
 
     const delay = incident.expected_delay_hours * HOUR;
     const shifted = (d: Date | null) => new Date(Math.max(d ? new Date(d).getTime() : at.getTime(), at.getTime()) + delay).toISOString();
     const rows: IncludedShipment[] = [];
-    const events: IncidentJourneyEvent[] = [];
+    const events: CxJourneyEvent[] = [];
     let notified = 0;
     for (const s of shipments) {
       const hash = hashOf(s);
@@ -216,6 +215,8 @@ export class IncidentsService {
       events.push({
         shipmentId: s.id,
         retailerId: s.retailer_id,
+        type: INCIDENT_DECLARED,
+        occurredAt: at,
         payload: {
           shipmentId: s.id,
           retailerId: s.retailer_id,
@@ -231,7 +232,7 @@ export class IncidentsService {
       });
     }
     await this.repository.include(tx, incident.id, rows, at);
-    await this.repository.writeJourneyEvents(tx, INCIDENT_DECLARED, events, at);
+    await insertJourneyEvents(tx, events);
     await this.repository.addProgress(tx, incident.id, { shipments: shipments.length, exceptions: opened.filter((o) => o.created).length, notified }, at);
     return shipments.length;
   }

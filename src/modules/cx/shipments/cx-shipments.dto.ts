@@ -31,7 +31,11 @@ export class ResendMessageResponseDto {
   @ApiProperty({ enum: ['pending'] }) status: 'pending';
 }
 
-export const TIMELINE_KINDS = ['verdict', 'scan', 'status_change', 'message', 'exception', 'customer_reply', 'survey', 'audit'] as const;
+/**
+ * The kinds of the 360 view, in the order items of the same instant are listed. `cx_event`: what the CX
+ * desk wrote to the journey (a detection, an estimate revision, an incident, a resolution told to the consignee).
+ */
+export const TIMELINE_KINDS = ['verdict', 'scan', 'status_change', 'cx_event', 'message', 'exception', 'customer_reply', 'survey', 'audit'] as const;
 export type TimelineKind = (typeof TIMELINE_KINDS)[number];
 
 export class TimelineItemDto {

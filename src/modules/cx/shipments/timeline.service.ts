@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { CX_EVENT_TYPES } from '../../shipments/journey';
 import { CxErrors } from '../cx.errors';
 import { TIMELINE_KINDS, TimelineDto, TimelineItemDto, TimelineKind } from './cx-shipments.dto';
 
@@ -170,6 +171,82 @@ const replies: TimelineSection = async (db, id) => {
   return rows.map((r) => ({ at: r.received_at, kind: 'customer_reply', summary: `Customer reply by ${r.channel}`, data: { id: r.id, channel: r.channel, body: r.body } }));
 };
 
+type Range = { from?: string; to?: string } | null | undefined;
+const range = (r: Range) => (r?.from && r?.to ? { from: r.from, to: r.to } : null);
+
+/**
+ * What the desk sees of one CX journey event: its own facts, picked field by field so that an incident's
+ * words to consignees or anything personal never reach the view.
+ */
+export function cxEventItem(type: string, p: Record<string, unknown>): { summary: string; data: Record<string, unknown> } {
+  const incident = (p.incident ?? {}) as { id?: string; kind?: string; notifyConsignee?: boolean; estimatedDelivery?: Range };
+  switch (type) {
+    case 'shipment.delay_detected':
+      return {
+        summary: `Delay detected (${String(p.detector ?? 'delay')})`,
+        data: { detector: p.detector ?? null, occurrenceKey: p.occurrenceKey ?? null, estimatedDelivery: range(p.estimatedDelivery as Range), previousEstimate: range(p.previousEstimate as Range), exceptionOpened: p.exceptionOpened ?? null },
+      };
+    case 'shipment.edd_revised':
+      return {
+        summary: `Estimated delivery revised (${String(p.change ?? 'revised')})`,
+        data: { change: p.change ?? null, slipDays: p.slipDays ?? null, estimatedDelivery: range(p.estimatedDelivery as Range), previousEstimate: range(p.previousEstimate as Range), cause: p.cause ?? null },
+      };
+    case 'shipment.pickup_expiring':
+      return { summary: 'Pickup expiring', data: { occurrenceKey: p.occurrenceKey ?? null, pickupBy: p.pickupBy ?? null } };
+    case 'shipment.information_reminder':
+      return { summary: 'Information still missing: consignee reminded', data: { occurrenceKey: p.occurrenceKey ?? null } };
+    case 'shipment.incident_declared':
+    case 'shipment.incident_resolved':
+      return {
+        summary: `Incident ${incident.kind ?? ''} ${type === 'shipment.incident_declared' ? 'declared' : 'resolved'}`.replace(/\s+/g, ' '),
+        data: { incidentId: incident.id ?? null, incidentKind: incident.kind ?? null, notifyConsignee: incident.notifyConsignee ?? null, estimatedDelivery: range(incident.estimatedDelivery) },
+      };
+    case 'shipment.exception_resolved':
+      return {
+        summary: `Consignee told: ${String(p.exceptionType ?? 'exception')} resolved (${String(p.resolutionCode ?? '')})`,
+        data: { exceptionId: p.exceptionId ?? null, exceptionType: p.exceptionType ?? null, resolutionCode: p.resolutionCode ?? null, resolution: p.resolution ?? null },
+      };
+    default:
+      return { summary: type, data: {} };
+  }
+}
+
+/** The CX desk's journey events, each an item of its own (the planner's messages for them are items too). */
+const cxEvents: TimelineSection = async (db, id) => {
+  const rows: Array<{ id: string; type: string; payload: Record<string, unknown>; occurred_at: Date }> = await db.query(
+    `SELECT id::text, type, payload, occurred_at FROM journey_events WHERE shipment_id = $1 AND type = ANY($2::text[]) ORDER BY occurred_at, id`,
+    [id, [...CX_EVENT_TYPES]],
+  );
+  return rows.map((r) => {
+    const { summary, data } = cxEventItem(r.type, r.payload ?? {});
+    return { at: r.occurred_at, kind: 'cx_event', summary, data: { id: r.id, type: r.type, ...data } };
+  });
+};
+
+/**
+ * The delivery survey: offered with the delivered message, then answered (scores and whether a comment was
+ * left; the comment itself is the consignee's words and stays in the survey).
+ */
+const surveys: TimelineSection = async (db, id) => {
+  const rows: Array<{ id: string; created_at: Date; expires_at: Date; used_at: Date | null; csat: number | null; ces: number | null; has_comment: boolean }> = await db.query(
+    `SELECT id, created_at, expires_at, used_at, csat, ces, comment IS NOT NULL AS has_comment FROM surveys WHERE shipment_id = $1`,
+    [id],
+  );
+  return rows.flatMap((r): Item[] => [
+    { at: r.created_at, kind: 'survey', summary: 'Survey offered', data: { id: r.id, event: 'offered', expiresAt: iso(r.expires_at) } },
+    ...(r.used_at
+      ? [
+          {
+            at: r.used_at,
+            kind: 'survey' as const,
+            summary: `Survey answered: CSAT ${r.csat}/5, CES ${r.ces}/7${r.has_comment ? ', with a comment' : ''}`,
+            data: { id: r.id, event: 'answered', csat: r.csat, ces: r.ces, hasComment: r.has_comment },
+          },
+        ]
+      : []),
+  ]);
+};
+
 /** Audit entries about the shipment, its exceptions and its messages (each by the audit log's target index). */
 const audits: TimelineSection = async (db, id, ids) => {
   const rows: Array<{ id: string; actor: string; action: string; target_type: string; target_id: string; before: unknown; after: unknown; created_at: Date }> = await db.query(
@@ -188,11 +265,8 @@ const audits: TimelineSection = async (db, id, ids) => {
   }));
 };
 
-/**
- * The sections of the 360 view, in the order items of the same instant are listed. Surveys (issue 5 §6)
- * join here as one more section returning `kind: 'survey'` items.
- */
-const SECTIONS: TimelineSection[] = [verdicts, scans, statusChanges, exceptions, messages, replies, audits];
+/** The sections of the 360 view (items of the same instant are ordered by TIMELINE_KINDS, then by section). */
+const SECTIONS: TimelineSection[] = [verdicts, scans, statusChanges, cxEvents, exceptions, messages, replies, surveys, audits];
 
 const KIND_ORDER = new Map<TimelineKind, number>(TIMELINE_KINDS.map((k, i) => [k, i]));
 

@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsEmail, IsIn, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, MaxLength } from 'class-validator';
 import { ApiKeyResponseDto, IssuedApiKeyResponseDto } from '../../auth/dto/api-key.dto';
 import { ADMIN_ROLES, AdminRole } from '../../auth/principal';
 
@@ -13,8 +13,19 @@ export class CreateAdminUserDto {
   @ApiProperty({ example: 'Sam Agent' })
   @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200) name: string;
 
-  @ApiProperty({ enum: ADMIN_ROLES, description: 'agent: read and work exceptions; supervisor: also status overrides and incidents; admin: everything' })
+  @ApiProperty({ enum: ADMIN_ROLES, description: 'agent: read, work exceptions, resend messages, preview and declare incidents; supervisor: also status overrides, consignee erasure and closing incidents; admin: everything' })
   @IsIn(ADMIN_ROLES) role: AdminRole;
+}
+
+export class UpdateAdminUserDto {
+  @ApiPropertyOptional({ enum: ADMIN_ROLES, description: 'The new role; it applies to every token of the user' })
+  @IsOptional() @IsIn(ADMIN_ROLES) role?: AdminRole;
+
+  @ApiPropertyOptional({ example: 'Sam Supervisor' })
+  @IsOptional() @Transform(trim) @IsString() @IsNotEmpty() @MaxLength(200) name?: string;
+
+  @ApiPropertyOptional({ description: 'true disables the user (all their tokens answer 401, and are kept); false enables them again' })
+  @IsOptional() @IsBoolean() disabled?: boolean;
 }
 
 export class AdminUserDto {
@@ -34,4 +45,9 @@ export class CreatedAdminUserDto extends AdminUserDto {
 
 export class AdminUserListDto {
   @ApiProperty({ type: [AdminUserDto] }) data: AdminUserDto[];
+}
+
+export class RevokedTokensDto {
+  @ApiProperty({ type: [ApiKeyResponseDto], description: 'The tokens this call revoked (none when the user had no active token)' })
+  revoked: ApiKeyResponseDto[];
 }

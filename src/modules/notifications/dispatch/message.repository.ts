@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 export type MessageChannel = 'email' | 'sms' | 'webhook';
 
@@ -200,14 +200,18 @@ export class MessageRepository {
     );
   }
 
-  async statusOf(id: string): Promise<string | undefined> {
-    const rows: { status: string }[] = await this.db.query(`SELECT status FROM messages WHERE id = $1`, [id]);
-    return rows[0]?.status;
+  /** The message's state, locked for the rest of the transaction (an operator's change to it is audited). */
+  async lockState(tx: EntityManager, id: string): Promise<{ status: string; attempts: number; retailer_id: string } | undefined> {
+    const rows: { status: string; attempts: number; retailer_id: string }[] = await tx.query(
+      `SELECT status, attempts, retailer_id FROM messages WHERE id = $1 FOR UPDATE`,
+      [id],
+    );
+    return rows[0];
   }
 
-  /** Puts a dead message back in the queue with a fresh budget of attempts. */
-  async redrive(id: string, now: Date): Promise<boolean> {
-    const rows: unknown[] = await this.db.query(
+  /** Puts a dead message back in the queue with a fresh budget of attempts (in the caller's transaction when given). */
+  async redrive(id: string, now: Date, tx?: EntityManager): Promise<boolean> {
+    const rows: unknown[] = await (tx ?? this.db.manager).query(
       `WITH r AS (UPDATE messages SET status = 'pending', attempts = 0, next_attempt_at = $2, updated_at = $2
                    WHERE id = $1 AND status = 'dead' RETURNING 1) SELECT 1 FROM r`,
       [id, now],

@@ -53,6 +53,11 @@ export interface JourneyEventPayload {
   /** A pickup's deadline (cx/detection). */
   pickupBy?: string;
   incident?: IncidentNotice;
+  /** A resolved CX exception (cx/exceptions), and which of its resolutions this is (1, then 2 after a reopen, …). */
+  exceptionId?: string;
+  exceptionType?: string;
+  resolutionCode?: string;
+  resolution?: number;
 }
 
 const rank = (status: JourneyStatus | undefined) => (status ? STATUS_RANK[status] : 0);
@@ -183,9 +188,10 @@ export function milestonesFor(type: string, p: JourneyEventPayload): Milestone[]
       if (p.change === 'today') return [{ kind: 'out_for_delivery', milestone: 'out_for_delivery', rank: r, sms: true, critical: false }];
       return [];
     case 'shipment.exception_resolved':
-      // An agent resolved a CX exception and asked to tell the consignee. No consignee kind says "your issue is
-      // resolved" (and a resolution code alone says nothing to them), so nothing is sent until one is written.
-      return [];
+      // An agent resolved a CX exception and asked to tell the consignee. One message per resolution: a replay
+      // of the event plans nothing more, while resolving again after a reopen is news again.
+      if (!p.exceptionId) return [];
+      return [{ kind: 'issue_resolved', milestone: `exception_resolved:${p.exceptionId}:${p.resolution ?? 1}`, rank: r, sms: true, critical: false }];
     default:
       return [];
   }

@@ -5,9 +5,11 @@ import { APP_CONFIG, AppConfig } from '../../../config/app-config';
 import { Clock } from '../../../common/clock/clock';
 import { ComplianceService, isoDay, toComplianceInput } from '../../country-rules/compliance/compliance.service';
 import { resolveRuleSet } from '../../country-rules/evaluate/resolve-rule-set';
+import { OUTBOUND_OPEN_STATUSES } from '../../shipments/journey';
 import type { Messaging, Lane } from '../../country-rules/rule-set/rule-set-content';
 import { RulesCache } from '../../country-rules/rules-cache';
 import { WebhookEndpointsService, webhookEventBody } from '../webhooks/webhook-endpoints.service';
+import { webhookEventData } from '../webhooks/webhook-event';
 import { ConsigneeMessageKind, MessageKind, RequiredItem, TemplateVariables, renderEmail, renderSms } from '../templates';
 import { RETRY_POLICY } from '../dispatch/retry-policy';
 import { contactHash } from './contact-hash';
@@ -262,7 +264,7 @@ export class PlannerService {
         sequence,
         occurredAt: new Date(event.occurred_at).toISOString(),
         shipment: { id: shipment.id, reference: shipment.reference, trackingNumber: shipment.tracking_number, status: shipment.status },
-        data: { from: event.payload.from ?? null, to: event.payload.to ?? null, code: event.payload.code ?? null, reason: event.payload.reason ?? null, ...(event.payload.duties ? { duties: event.payload.duties } : {}) },
+        data: webhookEventData(event.type, event.payload as Record<string, unknown>),
       });
       return {
         retailerId: shipment.retailer_id,
@@ -401,6 +403,8 @@ class EventContext {
       return_requested: { returnBy: new Date(occurred.getTime() + 14 * DAY), returnInstructionsUrl: tracking },
       return_received: { receivedAt: occurred },
       information_needed: { requestedInformation: requested.length ? requested : ['address_details'], provideUrl: tracking, provideBy: new Date(occurred.getTime() + DAY) },
+      // The estimate only while the parcel is still on its way to the consignee.
+      issue_resolved: { estimatedDelivery: OUTBOUND_OPEN_STATUSES.includes(this.shipment.status) ? this.estimatedDelivery() : null },
     };
     return { ...base, ...byKind[kind] } as TemplateVariables<ConsigneeMessageKind>;
   }

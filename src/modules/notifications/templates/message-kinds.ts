@@ -20,6 +20,7 @@ export const MESSAGE_KINDS = [
   'return_requested',
   'return_received',
   'information_needed',
+  'issue_resolved',
   'retailer_exception',
 ] as const;
 
@@ -93,6 +94,8 @@ export interface TemplateVariablesByKind {
   return_requested: ConsigneeBaseVariables & { returnBy: Instant; returnInstructionsUrl: string };
   return_received: ConsigneeBaseVariables & { receivedAt: Instant };
   information_needed: ConsigneeBaseVariables & { requestedInformation: RequiredItem[]; provideUrl: string; provideBy: Instant };
+  /** A problem the CX desk resolved (and chose to tell the consignee about); the estimate while the parcel is still on its way. */
+  issue_resolved: ConsigneeBaseVariables & { estimatedDelivery?: DateRange | null };
   retailer_exception: {
     trackingNumber: string;
     trackingUrl: string;

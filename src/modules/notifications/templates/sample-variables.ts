@@ -66,6 +66,7 @@ export const SAMPLE_VARIABLES: { [K in MessageKind]: TemplateVariablesByKind[K][
   information_needed: [
     { ...base, requestedInformation: ['tax_id'], provideUrl: 'https://trk.example/i/PSG123456789AB', provideBy: deadline },
   ],
+  issue_resolved: [{ ...base, estimatedDelivery: range }, { ...noName, estimatedDelivery: null }],
   retailer_exception: [
     {
       trackingNumber: 'PSG123456789AB',

@@ -15,13 +15,14 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { WEBHOOK_EVENT_TYPES } from './webhook-event-types';
+import { CX_WEBHOOK_EVENTS_DOC, WEBHOOK_EVENT_TYPES } from './webhook-event-types';
 import { WebhookDeliveryRow, WebhookEndpointRow } from './webhook-endpoint.repository';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 const URL_OPTIONS = { require_protocol: true, require_tld: false, protocols: ['https', 'http'] };
 const URL_MESSAGE = 'must be an absolute https URL';
 const EVENT_TYPES_MESSAGE = `each must be one of: ${WEBHOOK_EVENT_TYPES.join(', ')}`;
+const EVENT_TYPES_DOC = `\`*\` subscribes to every type. Besides the status milestones and notable scans, the CX desk's events: ${CX_WEBHOOK_EVENTS_DOC}`;
 
 export class CreateWebhookEndpointDto {
   @ApiProperty({ example: 'https://shop.example.com/hooks/passage', description: 'HTTPS; plain http only to localhost outside production' })
@@ -32,7 +33,7 @@ export class CreateWebhookEndpointDto {
   @IsOptional() @IsString() @MaxLength(500)
   description?: string;
 
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['shipment.delivered', 'shipment.delivery_attempted'], description: '`*` subscribes to every type' })
+  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES, isArray: true, example: ['shipment.delivered', 'shipment.delivery_attempted', 'shipment.delay_detected'], description: EVENT_TYPES_DOC })
   @IsArray() @ArrayNotEmpty() @ArrayMaxSize(64) @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: EVENT_TYPES_MESSAGE })
   eventTypes: string[];
 }
@@ -47,7 +48,7 @@ export class UpdateWebhookEndpointDto {
   @IsOptional() @IsString() @MaxLength(500)
   description?: string | null;
 
-  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true })
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENT_TYPES, isArray: true, description: EVENT_TYPES_DOC })
   @ValidateIf((o: UpdateWebhookEndpointDto) => o.eventTypes !== undefined)
   @IsArray() @ArrayNotEmpty() @ArrayMaxSize(64) @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: EVENT_TYPES_MESSAGE })
   eventTypes?: string[];

@@ -1,5 +1,8 @@
-import { JOURNEY_STATUSES, STATUS_EVENT_TYPE } from '../../shipments/journey';
-import { webhookEventBody, webhookPingBody } from './webhook-event';
+import { DELAY_DETECTED, INFORMATION_REMINDER, PICKUP_EXPIRING } from '../../cx/detection/detectors';
+import { EDD_REVISED } from '../../cx/edd/edd.service';
+import { INCIDENT_DECLARED } from '../../cx/incidents/incidents.service';
+import { CX_EVENT_TYPES, JOURNEY_STATUSES, STATUS_EVENT_TYPE } from '../../shipments/journey';
+import { webhookEventBody, webhookEventData, webhookPingBody } from './webhook-event';
 import { WEBHOOK_EVENT_TYPES } from './webhook-event-types';
 
 describe('webhookEventBody', () => {
@@ -61,5 +64,56 @@ describe('WEBHOOK_EVENT_TYPES', () => {
     expect(WEBHOOK_EVENT_TYPES).toEqual(expect.arrayContaining(['shipment.booked', 'shipment.delivered', 'shipment.delayed', 'shipment.consignee_updated', '*']));
     expect(new Set(WEBHOOK_EVENT_TYPES).size).toBe(WEBHOOK_EVENT_TYPES.length);
     for (const type of WEBHOOK_EVENT_TYPES) expect(type).toMatch(/^(shipment\.[a-z_]+|\*)$/);
+  });
+
+  it('lists the CX desk\'s journey events by the names their writers use, so they can be subscribed to one by one', () => {
+    for (const type of [DELAY_DETECTED, EDD_REVISED, PICKUP_EXPIRING, INFORMATION_REMINDER, INCIDENT_DECLARED]) expect(CX_EVENT_TYPES).toContain(type);
+    expect(WEBHOOK_EVENT_TYPES).toEqual(expect.arrayContaining([...CX_EVENT_TYPES]));
+    expect(CX_EVENT_TYPES).toEqual(expect.arrayContaining(['shipment.incident_resolved', 'shipment.exception_resolved']));
+  });
+});
+
+describe('webhookEventData', () => {
+  it('carries what a receiver acts on for CX events, and never an agent\'s note or an incident\'s words', () => {
+    const resolved = webhookEventData('shipment.exception_resolved', {
+      from: 'in_transit',
+      to: 'in_transit',
+      exceptionId: 'e1',
+      exceptionType: 'address_issue',
+      resolutionCode: 'address_corrected',
+      note: 'Called Erika Mustermann',
+    });
+    expect(resolved).toEqual({ from: 'in_transit', to: 'in_transit', code: null, reason: null, exception: { id: 'e1', type: 'address_issue', resolutionCode: 'address_corrected' } });
+    const incident = webhookEventData('shipment.incident_declared', {
+      to: 'in_transit',
+      reason: 'flight_cancelled',
+      incident: { id: 'i1', kind: 'flight_cancelled', messages: { en: 'A storm grounded the flight' }, estimatedDelivery: { from: '2026-12-03T00:00:00.000Z', to: '2026-12-05T00:00:00.000Z' }, retailerNotice: 'x' },
+    });
+    expect(incident).toEqual({
+      from: null,
+      to: 'in_transit',
+      code: null,
+      reason: 'flight_cancelled',
+      incident: { id: 'i1', kind: 'flight_cancelled', estimatedDelivery: { from: '2026-12-03T00:00:00.000Z', to: '2026-12-05T00:00:00.000Z' } },
+    });
+    expect(webhookEventData('shipment.delay_detected', { to: 'in_transit', detector: 'scan_gap', details: { facility: 'FRA' } })).toEqual({
+      from: null,
+      to: 'in_transit',
+      code: null,
+      reason: null,
+      detector: 'scan_gap',
+      estimatedDelivery: null,
+    });
+  });
+
+  it('keeps the move and the duties for other events', () => {
+    const duties = { amountDue: { amountMinor: 1250, currency: 'EUR' }, payer: 'consignee' };
+    expect(webhookEventData('shipment.customs_held', { from: 'at_customs', to: 'customs_hold', code: 'CUSTOMS_HELD', reason: 'DUTIES_DUE', duties })).toEqual({
+      from: 'at_customs',
+      to: 'customs_hold',
+      code: 'CUSTOMS_HELD',
+      reason: 'DUTIES_DUE',
+      duties,
+    });
   });
 });

@@ -79,6 +79,35 @@ export function webhookEventBody(event: WebhookEvent): string {
   });
 }
 
+type Range = { from?: unknown; to?: unknown } | null | undefined;
+const range = (r: Range) => (r && typeof r.from === 'string' && typeof r.to === 'string' ? { from: r.from, to: r.to } : null);
+
+/**
+ * The event details a webhook carries: the move (`from`, `to`, `code`, `reason`), the duties of a customs
+ * hold, and for the CX desk's events what a receiver needs to act on them. Picked field by field from the
+ * journey event's payload, so an agent's notes, an incident's words or consignee data never ride along.
+ */
+export function webhookEventData(type: string, p: Record<string, unknown>): Record<string, unknown> {
+  const data: Record<string, unknown> = { from: p.from ?? null, to: p.to ?? null, code: p.code ?? null, reason: p.reason ?? null };
+  if (p.duties) data.duties = p.duties;
+  const incident = p.incident as { id?: unknown; kind?: unknown; estimatedDelivery?: Range } | undefined;
+  switch (type) {
+    case 'shipment.delay_detected':
+      return { ...data, detector: p.detector ?? null, estimatedDelivery: range(p.estimatedDelivery as Range) };
+    case 'shipment.edd_revised':
+      return { ...data, change: p.change ?? null, estimatedDelivery: range(p.estimatedDelivery as Range), previousEstimate: range(p.previousEstimate as Range) };
+    case 'shipment.pickup_expiring':
+      return { ...data, pickupBy: p.pickupBy ?? null };
+    case 'shipment.incident_declared':
+    case 'shipment.incident_resolved':
+      return { ...data, incident: incident ? { id: incident.id ?? null, kind: incident.kind ?? null, estimatedDelivery: range(incident.estimatedDelivery) } : null };
+    case 'shipment.exception_resolved':
+      return { ...data, exception: { id: p.exceptionId ?? null, type: p.exceptionType ?? null, resolutionCode: p.resolutionCode ?? null } };
+    default:
+      return data;
+  }
+}
+
 /** The body of a ping: the same envelope, with the endpoint instead of a shipment. */
 export function webhookPingBody(ping: { id: string; endpointId: string; at: Date }): string {
   return JSON.stringify({ id: ping.id, type: 'ping', createdAt: ping.at.toISOString(), sequence: 0, data: { endpointId: ping.endpointId } });
