@@ -4,10 +4,9 @@
 // every detector query to show that an index drives it. No HTTP: the detection service runs in this process,
 // loaded from dist/, against its own database.
 'use strict';
-const fs = require('node:fs');
 const path = require('node:path');
 const { performance } = require('node:perf_hooks');
-const { APP_DIR, option, intOption, boolOption, log, round, loadAverages, runMain, ensureDatabase, resetSchema, withClient, table, writeResult, gitRevision } = require('./lib');
+const { APP_DIR, backendCpuTicks, cpuMsBetween, option, intOption, boolOption, log, round, loadAverages, runMain, ensureDatabase, resetSchema, withClient, table, writeResult, gitRevision } = require('./lib');
 
 const DB = option('DETECT_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_bench_detect');
 const SHIPMENTS = intOption('SHIPMENTS', 1_000_000);
@@ -134,36 +133,17 @@ async function seed(client, now) {
   return { retailerId, seedSeconds: round((performance.now() - t0) / 1000) };
 }
 
-/** CPU ticks (1/100 s) of this database's PostgreSQL backends, by pid (from /proc; Linux). */
-function backendTicks() {
-  const database = decodeURIComponent(new URL(DB).pathname.slice(1));
-  const ticks = new Map();
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-      if (!cmdline.startsWith('postgres: ') || !cmdline.includes(` ${database} `)) continue;
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-      ticks.set(entry, Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // gone
-    }
-  }
-  return ticks;
-}
-
 /**
  * Runs `fn` and measures the CPU it cost: this process (the detection service) and the database's backends.
  * On a shared machine the wall time follows the load average; the CPU time much less.
  */
 async function withCpu(fn) {
   const node0 = process.cpuUsage();
-  const pg0 = backendTicks();
+  const pg0 = backendCpuTicks(DB);
   const result = await fn();
   const node = process.cpuUsage(node0);
-  let pgTicks = 0;
-  for (const [pid, t] of backendTicks()) pgTicks += t - (pg0.get(pid) ?? 0);
-  return { result, nodeCpuMs: round((node.user + node.system) / 1000), pgCpuMs: pgTicks * 10 };
+  const pgMs = cpuMsBetween(pg0, backendCpuTicks(DB));
+  return { result, nodeCpuMs: round((node.user + node.system) / 1000), pgCpuMs: pgMs };
 }
 
 /** Undoes a delay sweep's writes, so that the next round finds the same occurrences: missed estimates come back. */

@@ -4,11 +4,11 @@
 // also count duplicates: every message must arrive exactly once.
 'use strict';
 const { spawn } = require('node:child_process');
-const fs = require('node:fs');
 const { createServer } = require('node:http');
 const path = require('node:path');
 const { Client } = require('pg');
 const { SMTPServer } = require('smtp-server');
+const { backendCpuTicks, cpuMsBetween, cpuTicksOf } = require('./lib');
 
 // The build to benchmark: this working tree, or BENCH_APP_DIR (a directory holding dist/ and node_modules/).
 const ROOT = path.resolve(process.env.BENCH_APP_DIR || path.join(__dirname, '..'));
@@ -68,36 +68,10 @@ async function sinks() {
   };
 }
 
-/** CPU ticks (1/100 s) of the given pids, or of every backend of this database when pids is null (from /proc; Linux). */
-function ticks(pids) {
-  const database = decodeURIComponent(new URL(DB).pathname.slice(1));
-  const out = new Map();
-  for (const entry of pids ?? fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(String(entry))) continue;
-    try {
-      if (!pids) {
-        const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-        if (!cmdline.startsWith('postgres: ') || !cmdline.includes(` ${database} `)) continue;
-      }
-      const fields = fs.readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1].split(' ');
-      out.set(String(entry), process.env.BENCH_SYS_ONLY ? Number(fields[12]) : Number(fields[11]) + Number(fields[12]));
-    } catch {
-      // gone
-    }
-  }
-  return out;
-}
-
 /** Committed transactions so far in this database (every statement outside BEGIN is one). */
 async function transactions(client) {
   const { rows } = await client.query(`SELECT xact_commit::bigint AS n FROM pg_stat_database WHERE datname = current_database()`);
   return Number(rows[0].n);
-}
-
-function tickDelta(before, after) {
-  let sum = 0;
-  for (const [pid, t] of after) sum += t - (before.get(pid) ?? 0);
-  return sum * 10;
 }
 
 async function prepare(client) {
@@ -154,13 +128,13 @@ async function run(client, retailerId, workers) {
   let cpu0 = null;
   const pids = children.map((c) => c.pid);
   while (Date.now() < deadline) {
-    if (!cpu0 && sink.times.first) cpu0 = { workers: ticks(pids), pg: ticks(null), sinks: process.cpuUsage(), xacts: await transactions(client) };
+    if (!cpu0 && sink.times.first) cpu0 = { workers: cpuTicksOf(pids), pg: backendCpuTicks(DB), sinks: process.cpuUsage(), xacts: await transactions(client) };
     if ([...sink.seen.values()].reduce((a, b) => a + b, 0) >= N) break;
     await new Promise((r) => setTimeout(r, 50));
   }
   const cpu = cpu0 && {
-    workersMs: tickDelta(cpu0.workers, ticks(pids)),
-    postgresMs: tickDelta(cpu0.pg, ticks(null)),
+    workersMs: cpuMsBetween(cpu0.workers, cpuTicksOf(pids)),
+    postgresMs: cpuMsBetween(cpu0.pg, backendCpuTicks(DB)),
     sinksMs: Math.round(((u) => u.user + u.system)(process.cpuUsage(cpu0.sinks)) / 1000),
     transactions: (await transactions(client)) - cpu0.xacts,
   };

@@ -879,7 +879,49 @@ function reportHookFiles(files, requests, size) {
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// CPU accounting from /proc (Linux): what a phase cost the app and PostgreSQL, independent of the load average.
+
+/** CPU ticks (1/100 s: user + system) of the given pids; missing ones (gone) are left out. */
+function cpuTicksOf(pids) {
+  const ticks = new Map();
+  for (const pid of pids) {
+    try {
+      const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      ticks.set(String(pid), Number(fields[11]) + Number(fields[12]));
+    } catch {
+      // gone
+    }
+  }
+  return ticks;
+}
+
+/** CPU ticks of every PostgreSQL backend serving the database of `databaseUrl`, by pid. */
+function backendCpuTicks(databaseUrl) {
+  const database = decodeURIComponent(new URL(databaseUrl).pathname.slice(1));
+  const pids = fs.readdirSync('/proc').filter((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      return cmdline.startsWith('postgres: ') && cmdline.includes(` ${database} `);
+    } catch {
+      return false;
+    }
+  });
+  return cpuTicksOf(pids);
+}
+
+/** Milliseconds of CPU between two tick readings (pids that appeared in between count from zero). */
+function cpuMsBetween(before, after) {
+  let ticks = 0;
+  for (const [pid, t] of after) ticks += t - (before.get(pid) ?? 0);
+  return ticks * (1000 / CLK_TCK);
+}
+
 module.exports = {
+  cpuTicksOf,
+  backendCpuTicks,
+  cpuMsBetween,
   reportHookFiles,
   ROOT,
   APP_DIR,
