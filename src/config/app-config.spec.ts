@@ -30,7 +30,7 @@ describe('loadAppConfig', () => {
         smtpUrl: undefined,
         emailFrom: 'Passage <no-reply@passage.local>',
         twilio: undefined,
-        dispatch: { batchSize: 50, pollMs: 500, leaseSeconds: 60 },
+        dispatch: { batchSize: 200, pollMs: 500, leaseSeconds: 60 },
         webhooks: { secretOverlapHours: 24, disableAfterDays: 3 },
       },
       secrets: { key: undefined },

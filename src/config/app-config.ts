@@ -48,7 +48,12 @@ class EnvironmentSchema {
   @Transform(emptyToUndefined) @IsOptional() @IsString() TWILIO_AUTH_TOKEN?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsString() TWILIO_FROM?: string;
   @Transform(emptyToUndefined) @IsOptional() @IsUrl({ require_tld: false, require_protocol: true }) TWILIO_API_BASE_URL?: string;
-  @Transform(toInt) @IsInt() @Min(1) @Max(1000) DISPATCH_BATCH_SIZE = 50;
+  /**
+   * Messages one dispatcher claims, and sends concurrently, per round. Larger rounds cost fewer statements and
+   * event-loop turns per message; the lease (DISPATCH_LEASE_SECONDS) must still cover a whole round at the
+   * slowest provider's pace (200 messages over 10 SMTP connections at 1 s each: 20 s).
+   */
+  @Transform(toInt) @IsInt() @Min(1) @Max(1000) DISPATCH_BATCH_SIZE = 200;
   @Transform(toInt) @IsInt() @Min(10) @Max(60_000) DISPATCH_POLL_MS = 500;
   @Transform(toInt) @IsInt() @Min(5) @Max(3600) DISPATCH_LEASE_SECONDS = 60;
   /** 32 bytes, hex or base64: encrypts secrets kept at rest (webhook signing secrets). Required in production with DATABASE_URL. */
