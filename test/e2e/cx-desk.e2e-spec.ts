@@ -224,7 +224,7 @@ describe('the CX desk admin API', () => {
   });
 
   describe('working an exception', () => {
-    it('assigns, notes, resolves and reopens, counting each touch, logging each step and auditing each write', async () => {
+    it('assigns, notes, resolves and reopens, counting each touch (not the assignment), logging each step and auditing each write', async () => {
       const s = await bookShipment(t.http, retailer);
       const { id } = await open(s.id, retailer.id, 'failed_attempt');
       const desk = as(t.http, agent.key);
@@ -232,23 +232,24 @@ describe('the CX desk admin API', () => {
       clock.set(new Date(T0.getTime() + HOUR));
       const assigned = await desk.post(`/v1/admin/exceptions/${id}/assign`, { assigneeId: agent.id });
       expect(assigned.status).toBe(200);
-      expect(assigned.body).toMatchObject({ status: 'in_progress', assigneeId: agent.id, touches: 1, firstTouchAt: new Date(T0.getTime() + HOUR).toISOString() });
+      // Routing is not contact: assigning neither counts as a touch nor starts the response clock.
+      expect(assigned.body).toMatchObject({ status: 'in_progress', assigneeId: agent.id, touches: 0, firstTouchAt: null });
 
       clock.set(new Date(T0.getTime() + 2 * HOUR));
       const noted = await desk.post(`/v1/admin/exceptions/${id}/notes`, { body: 'Texted the consignee for a safe place.', status: 'waiting_customer' });
-      expect(noted.body).toMatchObject({ status: 'waiting_customer', touches: 2, firstTouchAt: new Date(T0.getTime() + HOUR).toISOString() });
+      expect(noted.body).toMatchObject({ status: 'waiting_customer', touches: 1, firstTouchAt: new Date(T0.getTime() + 2 * HOUR).toISOString() });
 
       const resolved = await desk.post(`/v1/admin/exceptions/${id}/resolve`, { resolutionCode: 'safe_place_agreed', note: 'Leave with the neighbour.' });
-      expect(resolved.body).toMatchObject({ status: 'resolved', resolutionCode: 'safe_place_agreed', touches: 3, resolvedAt: expect.any(String) });
+      expect(resolved.body).toMatchObject({ status: 'resolved', resolutionCode: 'safe_place_agreed', touches: 2, resolvedAt: expect.any(String) });
       await expect(desk.post(`/v1/admin/exceptions/${id}/resolve`, { resolutionCode: 'again', note: 'Again.' })).resolves.toMatchObject({ status: 409 });
       await expect(desk.post(`/v1/admin/exceptions/${id}/assign`, { assigneeId: agent.id })).resolves.toMatchObject({ status: 409 });
 
       const reopened = await desk.post(`/v1/admin/exceptions/${id}/reopen`, { note: 'The parcel came back.' });
-      expect(reopened.body).toMatchObject({ status: 'open', resolvedAt: null, resolutionCode: null, reopenedCount: 1, touches: 4 });
+      expect(reopened.body).toMatchObject({ status: 'open', resolvedAt: null, resolutionCode: null, reopenedCount: 1, touches: 3 });
       await expect(desk.post(`/v1/admin/exceptions/${id}/reopen`, {})).resolves.toMatchObject({ status: 409, body: { error: { code: 'EXCEPTION_NOT_RESOLVED' } } });
       await desk.post(`/v1/admin/exceptions/${id}/resolve`, { resolutionCode: 'redelivered', note: 'Redelivered.' });
       const again = await desk.post(`/v1/admin/exceptions/${id}/reopen`, {});
-      expect(again.body).toMatchObject({ reopenedCount: 2, touches: 6 });
+      expect(again.body).toMatchObject({ reopenedCount: 2, touches: 5 });
 
       const detail = await desk.get(`/v1/admin/exceptions/${id}`);
       expect(detail.body.events.map((e: { kind: string }) => e.kind)).toEqual(['opened', 'assigned', 'status', 'note', 'status', 'resolved', 'reopened', 'resolved', 'reopened']);

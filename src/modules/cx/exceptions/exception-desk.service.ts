@@ -72,8 +72,8 @@ function decodeCursor(cursor: string): { value: Date; id: string } {
 
 /**
  * The agent's side of exceptions: list, read, assign, note, resolve, reopen. Every write runs in one
- * transaction with its exception event and its audit entry, and counts as a touch (for first-contact
- * resolution).
+ * transaction with its exception event and its audit entry. Notes, resolutions and reopenings count as
+ * touches (for first-contact resolution and response time); an assignment is routing and does not.
  */
 @Injectable()
 export class ExceptionDeskService {
@@ -119,14 +119,14 @@ export class ExceptionDeskService {
     return { ...toExceptionDto(row, this.clock.now()), events: events.map(toEventDto) };
   }
 
-  /** Assigning an open exception starts work on it (`in_progress`). */
+  /** Assigning an open exception starts work on it (`in_progress`); it routes the case, so it is not a touch. */
   async assign(actor: string, id: string, dto: AssignExceptionDto): Promise<ExceptionDetailDto> {
     const assigneeId = dto.assigneeId ?? null;
     await this.write(id, async (tx, row, at) => {
       if (row.status === 'resolved') throw CxErrors.exceptionResolved();
       if (assigneeId && !(await this.repository.activeAdminUser(tx, assigneeId))) throw CxErrors.assigneeNotFound();
       const status = row.status === 'open' && assigneeId ? 'in_progress' : row.status;
-      await this.repository.change(tx, id, { assigneeId, status }, at);
+      await this.repository.change(tx, id, { assigneeId, status, touch: false }, at);
       await this.exceptions.event(tx, id, 'assigned', actor, { from: row.assignee_id, to: assigneeId }, at);
       if (status !== row.status) await this.exceptions.event(tx, id, 'status', actor, { from: row.status, to: status }, at);
       return { action: 'exception.assigned', after: { ...auditState(row), assigneeId, status } };

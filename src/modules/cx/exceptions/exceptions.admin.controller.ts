@@ -45,7 +45,7 @@ export class ExceptionsAdminController {
   @HttpCode(200)
   @ApiOperation({
     summary: 'Assign an exception to an admin user (null unassigns); an open one moves to in_progress',
-    description: '400 `ASSIGNEE_NOT_FOUND` for an unknown or disabled user; 409 `EXCEPTION_RESOLVED`. Audited; counts as a touch.',
+    description: '400 `ASSIGNEE_NOT_FOUND` for an unknown or disabled user; 409 `EXCEPTION_RESOLVED`. Audited; routing, so not a touch (first-contact resolution and response time count notes, resolutions and reopenings).',
   })
   @ApiOkResponse({ type: ExceptionDetailDto })
   @ApiErrors(400, 401, 403, 404, 409, 422)

@@ -67,7 +67,7 @@ export class ExceptionDto {
   @ApiProperty({ description: 'Unresolved past its SLA, or resolved after it' }) slaBreached: boolean;
   @ApiProperty() openedAt: string;
   @ApiPropertyOptional({ nullable: true }) firstTouchAt: string | null;
-  @ApiProperty({ description: 'Agent actions on it (assign, note, resolve, reopen)' }) touches: number;
+  @ApiProperty({ description: 'Agent actions on it that act on the case (note, resolve, reopen; not an assignment)' }) touches: number;
   @ApiPropertyOptional({ nullable: true }) resolvedAt: string | null;
   @ApiPropertyOptional({ nullable: true }) resolutionCode: string | null;
   @ApiProperty() reopenedCount: number;

@@ -52,8 +52,13 @@ export interface ExceptionFilter {
   now: Date;
 }
 
-/** Columns an agent action may change, with the touch every agent action records. */
+/**
+ * Columns an agent action may change. Every action but routing is a touch (first-contact resolution counts
+ * them; the first one is the response time): `touch: false` for an assignment, which moves the case to
+ * someone without acting on it.
+ */
 export interface ExceptionChange {
+  touch?: boolean;
   status?: ExceptionStatus;
   assigneeId?: string | null;
   resolvedAt?: Date | null;
@@ -115,9 +120,9 @@ export class ExceptionsRepository {
     return this.db.query(`SELECT id::text, kind, actor, body, created_at FROM exception_events WHERE exception_id = $1 ORDER BY id`, [exceptionId]);
   }
 
-  /** Applies an agent's change and counts it as a touch. */
+  /** Applies an agent's change, counting it as a touch unless it is only routing. */
   async change(tx: EntityManager, id: string, c: ExceptionChange, at: Date): Promise<void> {
-    const sets = ['touches = touches + 1', 'first_touch_at = COALESCE(first_touch_at, $2)', 'updated_at = $2'];
+    const sets = c.touch === false ? ['updated_at = $2'] : ['touches = touches + 1', 'first_touch_at = COALESCE(first_touch_at, $2)', 'updated_at = $2'];
     const params: unknown[] = [id, at];
     const set = (column: string, value: unknown) => {
       params.push(value);
