@@ -275,16 +275,23 @@ describe('incident broadcasts', () => {
     });
 
     it('lists incidents newest first with a cursor', async () => {
-      const [parcel] = await bookMany(acme, [{ consignee: consignee(4001) }]);
-      clock.set(new Date(NIGHT.getTime() + 3_600_000)); // after every other incident of this suite
-      const declared = await admin(t.http).post('/v1/admin/incidents', { kind: 'other', title: 'One parcel', scope: { shipmentIds: [parcel.id] }, expectedDelayHours: 2 });
-      expect(declared.body.progress).toMatchObject({ shipments: 1, consigneesNotified: 1 });
+      const [a, b] = await bookMany(acme, [{ consignee: consignee(4001) }, { consignee: consignee(4002) }]);
+      // Other suites declare incidents on the same database at their own clocks (real time included): these two
+      // are declared far later than any of them, so they are the newest two.
+      const declare = async (at: string, parcel: { id: string }) => {
+        clock.set(new Date(at));
+        const res = await admin(t.http).post('/v1/admin/incidents', { kind: 'other', title: 'One parcel', scope: { shipmentIds: [parcel.id] }, expectedDelayHours: 2 });
+        expect(res.body.progress).toMatchObject({ shipments: 1, consigneesNotified: 1 });
+        return res.body.id as string;
+      };
+      const older = await declare('2099-01-01T10:00:00.000Z', a);
+      const newer = await declare('2099-01-01T11:00:00.000Z', b);
       const first = await admin(t.http).get('/v1/admin/incidents?limit=1');
       expect(first.status).toBe(200);
-      expect(first.body.data.map((i: { id: string }) => i.id)).toEqual([declared.body.id]);
+      expect(first.body.data.map((i: { id: string }) => i.id)).toEqual([newer]);
       expect(first.body.nextCursor).toEqual(expect.any(String));
       const next = await admin(t.http).get(`/v1/admin/incidents?limit=1&cursor=${first.body.nextCursor}`);
-      expect(next.body.data[0].id).not.toBe(first.body.data[0].id);
+      expect(next.body.data.map((i: { id: string }) => i.id)).toEqual([older]);
       await expect(admin(t.http).get('/v1/admin/incidents?cursor=garbage')).resolves.toMatchObject({ status: 400 });
       clock.set(NIGHT);
     });
