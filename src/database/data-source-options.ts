@@ -17,6 +17,9 @@ export function dataSourceOptions(options: { url: string; poolMax: number; migra
     logging: ['error', 'warn', 'migration'],
     logger: new SafeTypeOrmLogger(),
     maxQueryExecutionTime: 1000,
-    extra: { max: options.poolMax, connectionTimeoutMillis: 10_000 },
+    // How long a query may wait for a connection. With a pool of one (the embedded database) every request and
+    // worker round takes turns on that connection, so a burst queues behind it: waiting is the design there, and
+    // failing after 10 s would turn a burst of 25 bookings into errors.
+    extra: { max: options.poolMax, connectionTimeoutMillis: options.poolMax === 1 ? 60_000 : 10_000 },
   };
 }

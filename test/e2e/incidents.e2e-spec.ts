@@ -8,6 +8,7 @@ import { PlannerRepository } from '../../src/modules/notifications/planner/plann
 import { PlannerService } from '../../src/modules/notifications/planner/planner.service';
 import type { WebhookEndpointsService } from '../../src/modules/notifications/webhooks/webhook-endpoints.service';
 import { as, bookingBody, createCarrier, createRetailer, postScans, scan, TestCarrier, TestRetailer } from '../factories';
+import { isEmbedded } from '../utils/database';
 import { admin, createTestApp, TestApp } from '../utils/test-app';
 
 // 22:30 in Berlin: inside the nightly courtesy window (21:00–08:00), which ends at 07:00 UTC.
@@ -72,7 +73,9 @@ describe('incident broadcasts', () => {
   };
   const bookMany = async (retailer: TestRetailer, bodies: Array<Record<string, unknown>>) => {
     const out: Array<{ id: string; trackingNumber: string }> = [];
-    for (let i = 0; i < bodies.length; i += 25) out.push(...(await Promise.all(bodies.slice(i, i + 25).map((b) => book(retailer, b)))));
+    // On the embedded database every request shares one connection: smaller bursts, same bookings.
+    const burst = isEmbedded() ? 5 : 25;
+    for (let i = 0; i < bodies.length; i += burst) out.push(...(await Promise.all(bodies.slice(i, i + burst).map((b) => book(retailer, b)))));
     return out;
   };
   const scanAll = async (shipments: Array<{ trackingNumber: string }>, extra: Record<string, unknown>, at = new Date(NIGHT.getTime() - 3_600_000)) => {

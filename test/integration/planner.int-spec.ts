@@ -4,10 +4,13 @@ import { ParsedMail, simpleParser } from 'mailparser';
 import { SMTPServer } from 'smtp-server';
 import request from 'supertest';
 import twilio from 'twilio';
-import { DataSource } from 'typeorm';
+import { DataSource, DataSourceOptions } from 'typeorm';
 import { FixedClock } from '../../src/common/clock/clock';
 import { ComplianceService } from '../../src/modules/country-rules/compliance/compliance.service';
+import { FxRepository } from '../../src/modules/country-rules/fx/fx.repository';
+import { RuleSetRepository } from '../../src/modules/country-rules/rule-set/rule-set.repository';
 import { RulesCache } from '../../src/modules/country-rules/rules-cache';
+import { dataSourceOptions } from '../../src/database/data-source-options';
 import { RecordingEmailChannel, RecordingSmsChannel } from '../../src/modules/notifications/channels/recording-channels';
 import { TwilioSmsChannel } from '../../src/modules/notifications/channels/twilio-sms.channel';
 import { SmtpEmailChannel } from '../../src/modules/notifications/channels/smtp-email.channel';
@@ -18,6 +21,7 @@ import { PlannerRepository } from '../../src/modules/notifications/planner/plann
 import { PlannerService } from '../../src/modules/notifications/planner/planner.service';
 import type { WebhookEndpointsService } from '../../src/modules/notifications/webhooks/webhook-endpoints.service';
 import { as, bookingBody, createCarrier, createRetailer, postScans, scan, TestCarrier, TestRetailer } from '../factories';
+import { testDatabaseUrl } from '../utils/database';
 import { createTestApp, TestApp } from '../utils/test-app';
 
 const TWILIO_TOKEN = 'planner-test-auth-token';
@@ -200,6 +204,29 @@ describe('the planner: journey events to messages', () => {
     const email = (await messagesOf(s.id)).find((m) => m.template === 'customs_hold_duties' && m.channel === 'email')!;
     expect(email.status).toBe('pending');
     expect(String(email.payload.text)).toMatch(/€|EUR/);
+  });
+
+  it('plans on a pool of one connection whose rules cache has gone stale (the embedded database), customs amounts included', async () => {
+    // The rules are re-read on every call (cache of 0 s), and waiting for a second connection fails after 2 s:
+    // a planner that refreshed its rules inside its transaction would need a connection the pool does not have.
+    const options = dataSourceOptions({ url: testDatabaseUrl(), poolMax: 1 });
+    const single = new DataSource({ ...options, extra: { ...(options.extra as object), connectionTimeoutMillis: 2_000 } } as DataSourceOptions);
+    await single.initialize();
+    try {
+      const config = { ...t.config, rules: { ...t.config.rules, cacheSeconds: 0 } };
+      const rules = new RulesCache(new RuleSetRepository(single), new FxRepository(single), config);
+      const noWebhooks = { endpointsFor: async () => [] } as unknown as WebhookEndpointsService;
+      const onOne = new PlannerService(single, new PlannerRepository(), rules, new ComplianceService(rules, single, clock), noWebhooks, clock, config);
+      const s = await book(bookingBody({ incoterm: 'DAP', items: [{ description: 'Wool coat', hsCode: '620111', quantity: 1, unitValue: 40000, currency: 'EUR', originCountry: 'CN', weightGrams: 1500 }] }));
+      await postScans(t.http, carrier.key, [scan(s.trackingNumber, 'CUSTOMS_HELD', T_NIGHT.toISOString(), { reason: 'DUTIES_DUE' })]);
+      await settleOthers();
+      await expect(onOne.planOnce(500)).resolves.toMatchObject({ events: expect.any(Number), planned: expect.any(Number) });
+      const [event] = await db.query(`SELECT planned_at, payload FROM journey_events WHERE shipment_id = $1 AND type = 'shipment.customs_held'`, [s.id]);
+      expect(event.planned_at).not.toBeNull();
+      expect(event.payload.duties).toMatchObject({ payer: 'consignee', amountDue: { currency: 'EUR' } });
+    } finally {
+      await single.destroy();
+    }
   });
 
   it('delivers the planned email through nodemailer to a real SMTP server, localised, with a working one-click unsubscribe', async () => {

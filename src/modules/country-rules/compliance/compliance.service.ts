@@ -3,7 +3,7 @@ import { Clock } from '../../../common/clock/clock';
 import { DataSource } from 'typeorm';
 import { evaluate } from '../evaluate/evaluate';
 import { ComplianceInput, Verdict } from '../evaluate/verdict';
-import { RulesCache } from '../rules-cache';
+import { RulesCache, RulesSnapshot } from '../rules-cache';
 
 export type ComplianceShipment = Omit<ComplianceInput, 'registrations' | 'shipping'> & {
   shipping?: { value: number; currency: string } | null;
@@ -39,8 +39,9 @@ export class ComplianceService {
     return this.evaluate(toComplianceInput(shipment, retailer?.registrations ?? {}), at);
   }
 
-  async evaluate(input: ComplianceInput, at: Date): Promise<Verdict> {
-    const snapshot = await this.cache.get();
+  /** `rules`: a snapshot the caller already holds (one taken before a transaction, so none is loaded inside it). */
+  async evaluate(input: ComplianceInput, at: Date, rules?: RulesSnapshot): Promise<Verdict> {
+    const snapshot = rules ?? (await this.cache.get());
     return evaluate(input, snapshot.catalog, snapshot.fxOn(isoDay(at)), at);
   }
 }

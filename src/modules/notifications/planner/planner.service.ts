@@ -7,7 +7,7 @@ import { ComplianceService, isoDay, toComplianceInput } from '../../country-rule
 import { resolveRuleSet } from '../../country-rules/evaluate/resolve-rule-set';
 import { OUTBOUND_OPEN_STATUSES } from '../../shipments/journey';
 import type { Messaging, Lane } from '../../country-rules/rule-set/rule-set-content';
-import { RulesCache } from '../../country-rules/rules-cache';
+import { RulesCache, RulesSnapshot } from '../../country-rules/rules-cache';
 import { WebhookEndpointsService, webhookEventBody } from '../webhooks/webhook-endpoints.service';
 import { webhookEventData } from '../webhooks/webhook-event';
 import { ConsigneeMessageKind, MessageKind, RequiredItem, TemplateVariables, renderEmail, renderSms } from '../templates';
@@ -62,6 +62,9 @@ export class PlannerService {
   ) {}
 
   async planOnce(limit = 200): Promise<PlanSummary> {
+    // The rules first, outside the transaction: a cache refresh needs a connection of its own, and with a pool
+    // of one (the embedded database) it would wait for the very connection this transaction holds.
+    const snapshot = await this.rules.get();
     return this.db.transaction(async (tx) => {
       const summary: PlanSummary = { events: 0, planned: 0, skipped: {}, duplicates: 0, superseded: 0, deferred: 0 };
       const events = await this.repository.claimEvents(tx, limit);
@@ -76,7 +79,6 @@ export class PlannerService {
       ]);
       const optOuts = await this.repository.optOuts(tx, hashes);
       const smsCounts = await this.repository.smsCounts(tx, [...shipments.keys()]);
-      const snapshot = await this.rules.get();
 
       const rows: PlannedRow[] = [];
       const supersessions: Supersession[] = [];
@@ -87,7 +89,7 @@ export class PlannerService {
         const context = new EventContext(event, shipment, messaging?.messaging, messaging?.delivery?.lanes ?? [], this.config, now);
         for (const milestone of milestonesFor(event.type, event.payload)) {
           if (milestone.kind) {
-            const extra = await this.customsAmounts(tx, event, shipment, milestone);
+            const extra = await this.customsAmounts(tx, event, shipment, milestone, snapshot);
             // The delivered message carries a survey link; the survey exists once a message with it will go out.
             if (milestone.kind === 'delivered') extra.surveyUrl = surveyUrl(this.config, shipment.id);
             const planned = this.consigneeRows(context, milestone, extra, optOuts, smsCounts, supersessions, rows);
@@ -296,11 +298,12 @@ export class PlannerService {
    * For a customs hold with duties due: what the consignee (DAP) or the retailer (DDP) owes, under the rules
    * in force on the event's date, written into the journey event as well so that every reader sees it.
    */
-  private async customsAmounts(tx: EntityManager, event: UnplannedEvent, s: PlanningShipment, milestone: Milestone): Promise<Record<string, unknown>> {
+  private async customsAmounts(tx: EntityManager, event: UnplannedEvent, s: PlanningShipment, milestone: Milestone, rules: RulesSnapshot): Promise<Record<string, unknown>> {
     if (milestone.kind !== 'customs_hold_duties') return {};
     const verdict = await this.compliance.evaluate(
       toComplianceInput({ incoterm: s.incoterm, origin: s.origin, consignee: s.consignee, items: s.items, shipping: s.shipping }, s.registrations),
       new Date(event.occurred_at),
+      rules,
     );
     const lc = verdict.landedCost;
     const owed = s.incoterm === 'DAP' ? lc.dueFromConsignee : lc.duties + lc.taxes + lc.fees;
