@@ -7,7 +7,7 @@ import { IdempotencyRepository } from '../../src/common/idempotency/idempotency.
 import { ShipmentsService } from '../../src/modules/shipments/shipments.service';
 import { IdempotencySweeper } from '../../src/modules/worker/idempotency-sweeper';
 import { bookingBody, createRetailer, TestRetailer } from '../factories';
-import { createTestApp, TestApp } from '../utils/test-app';
+import { createTestApp, TEST_ADMIN_TOKEN, TestApp } from '../utils/test-app';
 
 const HOUR = 3_600_000;
 
@@ -44,6 +44,29 @@ describe('idempotency keys against PostgreSQL', () => {
       expect(second.headers['idempotent-replayed']).toBe('true');
       expect(second.body).toEqual(first.body);
       await expect(shipmentsWithReference(body.reference as string)).resolves.toBe(1);
+    });
+
+    it('keeps the stored response sealed: no consignee data or one-time secret in the table, and still replays it', async () => {
+      const key = randomUUID();
+      const body = bookingBody();
+      const first = await book(t.http, retailer, key, body);
+      expect(first.status).toBe(201);
+      const [row] = await db.query(`SELECT principal, response_body FROM idempotency_keys WHERE key = $1`, [key]);
+      expect(typeof row.response_body).toBe('string');
+      expect(row.response_body).toMatch(/^sb1\./);
+      const consignee = (body as { consignee: { name: string; email?: string } }).consignee;
+      for (const clear of [consignee.name, consignee.email, first.body.trackingNumber]) if (clear) expect(row.response_body).not.toContain(clear);
+
+      // An admin issuing an API key with an Idempotency-Key: the key is shown again on a retry, but never stored in clear.
+      const adminKey = randomUUID();
+      const issue = () => request(t.http).post(`/v1/admin/retailers/${retailer.id}/api-keys`).set('Authorization', `Bearer ${TEST_ADMIN_TOKEN}`).set('Idempotency-Key', adminKey).send({ name: 'ci' });
+      const issued = await issue();
+      expect(issued.status).toBe(201);
+      const [stored] = await db.query(`SELECT response_body FROM idempotency_keys WHERE key = $1`, [adminKey]);
+      expect(JSON.stringify(stored.response_body)).not.toContain(issued.body.key);
+      const again = await issue();
+      expect(again.headers['idempotent-replayed']).toBe('true');
+      expect(again.body.key).toBe(issued.body.key);
     });
 
     it('treats a body with its keys in another order as the same request', async () => {

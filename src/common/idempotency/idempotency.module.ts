@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { SecretsModule } from '../secrets/secrets.module';
 import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
 
-@Module({ providers: [IdempotencyRepository, IdempotencyInterceptor], exports: [IdempotencyRepository, IdempotencyInterceptor] })
+@Module({ imports: [SecretsModule], providers: [IdempotencyRepository, IdempotencyInterceptor], exports: [IdempotencyRepository, IdempotencyInterceptor] })
 export class IdempotencyModule {}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SEALED_VERSION, SecretBox } from '../secrets/secret-box';
 
 export interface StoredIdempotencyKey {
   request_hash: string;
@@ -9,10 +10,17 @@ export interface StoredIdempotencyKey {
   locked_until: Date;
 }
 
-/** Idempotency keys live in PostgreSQL so that every instance, and a restart, sees them. */
+/**
+ * Idempotency keys live in PostgreSQL so that every instance, and a restart, sees them. The stored response
+ * is sealed (SecretBox, bound to its principal and key): it may hold what is shown only once (an API key, a
+ * webhook secret, a user's token) and consignee personal data, none of which may sit in the table in clear.
+ */
 @Injectable()
 export class IdempotencyRepository {
-  constructor(private readonly db: DataSource) {}
+  constructor(
+    private readonly db: DataSource,
+    private readonly box: SecretBox,
+  ) {}
 
   /**
    * Claims the key for this request. Returns `undefined` when claimed, or the stored row when another
@@ -46,14 +54,18 @@ export class IdempotencyRepository {
          FROM idempotency_keys WHERE principal = $1 AND key = $2`,
       [input.principal, input.key],
     );
-    return rows[0];
+    const row = rows[0];
+    if (row && typeof row.response_body === 'string' && row.response_body.startsWith(`${SEALED_VERSION}.`)) {
+      row.response_body = JSON.parse(this.box.open(row.response_body, sealContext(input.principal, input.key)));
+    }
+    return row;
   }
 
   async complete(principal: string, key: string, status: number, body: unknown): Promise<void> {
     await this.db.query(
       `UPDATE idempotency_keys SET state = 'completed', response_status = $3, response_body = $4
         WHERE principal = $1 AND key = $2`,
-      [principal, key, status, JSON.stringify(body ?? null)],
+      [principal, key, status, JSON.stringify(this.box.seal(JSON.stringify(body ?? null), sealContext(principal, key)))],
     );
   }
 
@@ -74,4 +86,9 @@ export class IdempotencyRepository {
     );
     return n;
   }
+}
+
+/** What a sealed response is bound to: it opens only for the row it was stored in. */
+function sealContext(principal: string, key: string): string {
+  return `idempotency:${principal}:${key}`;
 }

@@ -1,7 +1,5 @@
-import { Logger, Module } from '@nestjs/common';
-import { SecretBox } from '../../../common/secrets/secret-box';
-import { createSecretBox } from '../../../common/secrets/secret-box-key';
-import { APP_CONFIG, AppConfig } from '../../../config/app-config';
+import { Module } from '@nestjs/common';
+import { SecretsModule } from '../../../common/secrets/secrets.module';
 import { WebhookEndpointRepository } from './webhook-endpoint.repository';
 import { WebhookEndpointsService } from './webhook-endpoints.service';
 
@@ -10,18 +8,8 @@ import { WebhookEndpointsService } from './webhook-endpoints.service';
  * is wired in NotificationsModule, which imports this one; the planner imports it for `endpointsFor`.
  */
 @Module({
-  providers: [
-    WebhookEndpointRepository,
-    WebhookEndpointsService,
-    {
-      provide: SecretBox,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
-        const logger = new Logger('SecretBox');
-        return createSecretBox(config, (message) => logger.log(message));
-      },
-    },
-  ],
-  exports: [WebhookEndpointRepository, WebhookEndpointsService, SecretBox],
+  imports: [SecretsModule],
+  providers: [WebhookEndpointRepository, WebhookEndpointsService],
+  exports: [WebhookEndpointRepository, WebhookEndpointsService, SecretsModule],
 })
 export class WebhooksModule {}
