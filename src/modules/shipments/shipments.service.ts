@@ -18,6 +18,7 @@ import { ShipmentEntity } from './shipment.entity';
 import { toShipmentResponse, toTimelineEvent } from './shipment.mapper';
 import { ShipmentErrors } from './shipments.errors';
 import { generateTrackingNumber } from './tracking-number';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../common/http/keyset-cursor';
 
 /** The source of events that Passage itself records on a retailer's behalf (cancel, return request). */
 export const PASSAGE_SOURCE = 'passage';
@@ -144,14 +145,14 @@ export class ShipmentsService {
       status: input.status,
       reference: input.reference,
       updatedSince: input.updatedSince,
-      after: input.cursor ? decodeCursor(input.cursor) : undefined,
+      after: input.cursor ? keysetAfter(input.cursor) : undefined,
       limit: input.limit + 1,
     });
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return {
       data: page.map((s) => this.toResponse(s)),
-      nextCursor: rows.length > input.limit && last ? encodeCursor(last) : null,
+      nextCursor: rows.length > input.limit && last ? encodeKeysetCursor(last.createdAt, last.id) : null,
     };
   }
 
@@ -240,17 +241,7 @@ function uniqueViolation(error: unknown): string | undefined {
   return driver.code === '23505' ? (driver.constraint ?? '') : undefined;
 }
 
-function encodeCursor(s: ShipmentEntity): string {
-  return Buffer.from(JSON.stringify([s.createdAt.toISOString(), s.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { createdAt: date, id };
-  } catch {
-    throw ShipmentErrors.invalidCursor();
-  }
+function keysetAfter(cursor: string): { createdAt: Date; id: string } {
+  const { at, id } = decodeKeysetCursor(cursor, ShipmentErrors.invalidCursor);
+  return { createdAt: at, id };
 }

@@ -314,6 +314,24 @@ export class ScanGaps {
   @IsOptional() @IsInt() @Min(1) @Max(2000) return_in_transit?: number;
 }
 
+/**
+ * Passage's default maximum scan gap per status, in hours: what the seeded lanes start from, and what the
+ * detectors use when a destination has no rule set or its lane leaves a status unsaid.
+ */
+export const DEFAULT_SCAN_GAP_HOURS: Required<ScanGaps> = {
+  booked: 72,
+  collected: 48,
+  in_transit: 96,
+  at_customs: 48,
+  customs_hold: 96,
+  cleared: 48,
+  out_for_delivery: 24,
+  delivery_attempted: 48,
+  available_for_pickup: 168,
+  return_requested: 168,
+  return_in_transit: 240,
+};
+
 export class Lane extends Sourced {
   /** Origin country, or `*` for any origin not listed. */
   @Matches(/^([A-Z]{2}|\*)$/) origin: string;

@@ -13,6 +13,7 @@ import { ContentChange, diffContent } from './content-diff';
 import { RuleSetContent, validateRuleSetContent } from './rule-set-content';
 import { RuleSetRepository, StoredRuleSetVersion } from './rule-set.repository';
 import { CreateRuleSetVersionDto, PreviewRuleSetDto } from './rule-sets.dto';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../../common/http/keyset-cursor';
 
 export const RULE_SET_GROUPS = ['EU'] as const;
 
@@ -117,16 +118,8 @@ export class RuleSetsService {
     const country = assertRuleSetCode(code);
     const { catalog } = await this.cache.get();
     const members = country === 'EU' ? (versionInForce(catalog, 'EU', from)?.content.members ?? []) : [country];
-    let after: { createdAt: string; id: string } | undefined;
-    if (cursor) {
-      try {
-        const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-        if (Number.isNaN(new Date(createdAt).getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('cursor');
-        after = { createdAt, id };
-      } catch {
-        throw CountryRulesErrors.invalidCursor();
-      }
-    }
+    const decoded = cursor ? decodeKeysetCursor(cursor, CountryRulesErrors.invalidCursor) : undefined;
+    const after = decoded && { createdAt: decoded.at.toISOString(), id: decoded.id };
     const rows = await this.repository.listAffected(members, from, after, limit + 1);
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
@@ -142,7 +135,7 @@ export class RuleSetsService {
         complianceStatus: r.compliance_status,
         bookedAt: new Date(r.created_at).toISOString(),
       })),
-      nextCursor: rows.length > limit && last ? Buffer.from(JSON.stringify([new Date(last.created_at).toISOString(), last.id])).toString('base64url') : null,
+      nextCursor: rows.length > limit && last ? encodeKeysetCursor(last.created_at, last.id) : null,
     };
   }
 

@@ -14,6 +14,7 @@ import {
   Requirement,
   RuleSetContent,
   ScanGaps,
+  DEFAULT_SCAN_GAP_HOURS,
   Threshold,
   ValueBasis,
 } from '../rule-set/rule-set-content';
@@ -277,20 +278,6 @@ export function consignee(overrides: Partial<Consignee> = {}): Consignee {
 
 // --------------------------------------------------------------------------------------------- delivery
 
-const DEFAULT_GAPS: ScanGaps = {
-  booked: 72,
-  collected: 48,
-  in_transit: 96,
-  at_customs: 48,
-  customs_hold: 96,
-  cleared: 48,
-  out_for_delivery: 24,
-  delivery_attempted: 48,
-  available_for_pickup: 168,
-  return_requested: 168,
-  return_in_transit: 240,
-};
-
 /**
  * A lane estimate: transit days door to door (P50, P90), how long a customs hold usually lasts, and the
  * longest silence per status before a delay is suspected (in transit: half the P90, 72–240 h).
@@ -302,7 +289,7 @@ export function lane(origin: string, p50: number, p90: number, customsHoldHours:
     transitDaysP90: p90,
     customsHoldHours,
     maxScanGapHours: {
-      ...DEFAULT_GAPS,
+      ...DEFAULT_SCAN_GAP_HOURS,
       in_transit: Math.min(240, Math.max(72, Math.round((p90 * 24) / 2))),
       at_customs: customsHoldHours,
       customs_hold: Math.min(2000, customsHoldHours * 2),

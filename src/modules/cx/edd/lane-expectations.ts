@@ -2,7 +2,7 @@ import { OPEN_STATUSES } from '../../shipments/journey';
 import { isoDay } from '../../country-rules/compliance/compliance.service';
 import { resolveRuleSet } from '../../country-rules/evaluate/resolve-rule-set';
 import type { RuleSetCatalog } from '../../country-rules/evaluate/verdict';
-import type { ScanGaps } from '../../country-rules/rule-set/rule-set-content';
+import { DEFAULT_SCAN_GAP_HOURS, type ScanGaps } from '../../country-rules/rule-set/rule-set-content';
 
 /** The statuses a rule set can give a maximum scan gap for. */
 export type GapStatus = keyof ScanGaps;
@@ -18,19 +18,7 @@ export const DEFAULT_EXPECTATION: Omit<LaneExpectation, 'timeZone' | 'source'> =
   transitDaysP50: 5,
   transitDaysP90: 10,
   customsHoldHours: 72,
-  maxScanGapHours: {
-    booked: 72,
-    collected: 48,
-    in_transit: 96,
-    at_customs: 48,
-    customs_hold: 96,
-    cleared: 48,
-    out_for_delivery: 24,
-    delivery_attempted: 48,
-    available_for_pickup: 168,
-    return_requested: 168,
-    return_in_transit: 240,
-  },
+  maxScanGapHours: DEFAULT_SCAN_GAP_HOURS,
 };
 
 export interface LaneExpectation {

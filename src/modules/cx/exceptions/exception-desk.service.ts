@@ -15,6 +15,7 @@ import {
 } from './exceptions.dto';
 import { ExceptionEventRow, ExceptionRow, ExceptionsRepository } from './exceptions.repository';
 import { ExceptionsService } from './exceptions.service';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../../common/http/keyset-cursor';
 
 const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
@@ -55,21 +56,6 @@ const auditState = (r: Pick<ExceptionRow, 'status' | 'assignee_id' | 'resolution
   resolutionCode: r.resolution_code,
 });
 
-function encodeCursor(value: Date, id: string): string {
-  return Buffer.from(JSON.stringify([new Date(value).toISOString(), id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): { value: Date; id: string } {
-  try {
-    const [value, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const at = new Date(value);
-    if (Number.isNaN(at.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { value: at, id };
-  } catch {
-    throw CxErrors.invalidCursor();
-  }
-}
-
 /**
  * The agent's side of exceptions: list, read, assign, note, resolve, reopen. Every write runs in one
  * transaction with its exception event and its audit entry. Notes, resolutions and reopenings count as
@@ -100,7 +86,7 @@ export class ExceptionDeskService {
       slaBreached: q.slaBreached,
       sort,
       order: q.order ?? 'asc',
-      after: q.cursor ? decodeCursor(q.cursor) : undefined,
+      after: q.cursor ? keysetValue(q.cursor) : undefined,
       limit: limit + 1,
       now,
     });
@@ -108,7 +94,7 @@ export class ExceptionDeskService {
     const last = page[page.length - 1];
     return {
       data: page.map((r) => toExceptionDto(r, now)),
-      nextCursor: rows.length > limit ? encodeCursor(sort === 'opened_at' ? last.opened_at : last.sla_due_at, last.id) : null,
+      nextCursor: rows.length > limit ? encodeKeysetCursor(sort === 'opened_at' ? last.opened_at : last.sla_due_at, last.id) : null,
     };
   }
 
@@ -211,4 +197,9 @@ export class ExceptionDeskService {
       });
     });
   }
+}
+
+function keysetValue(cursor: string): { value: Date; id: string } {
+  const { at, id } = decodeKeysetCursor(cursor, CxErrors.invalidCursor);
+  return { value: at, id };
 }

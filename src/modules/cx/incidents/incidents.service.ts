@@ -11,6 +11,7 @@ import { IncidentScope, SCAN_LOOKBACK_DAYS, messagesIssues, scopeFromRow, scopeV
 import { CloseIncidentDto, DeclareIncidentDto, IncidentDto, IncidentPageDto, IncidentPreviewDto } from './incidents.dto';
 import { IncidentErrors } from './incidents.errors';
 import { IncidentRow, IncidentsRepository, IncludedShipment } from './incidents.repository';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../../../common/http/keyset-cursor';
 
 const HOUR = 3_600_000;
 /** Shipments per fan-out transaction: a few statements each, whatever the batch's size. */
@@ -88,13 +89,14 @@ export class IncidentsService {
 
   async list(q: { status?: 'open' | 'closed'; cursor?: string; limit?: number }): Promise<IncidentPageDto> {
     const limit = q.limit ?? 20;
-    const before = q.cursor ? decodeCursor(q.cursor) : undefined;
+    const cursor = q.cursor ? decodeKeysetCursor(q.cursor, IncidentErrors.invalidCursor) : undefined;
+    const before = cursor && { createdAt: cursor.at, id: cursor.id };
     const rows = await this.repository.list({ status: q.status, before, limit: limit + 1 });
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     return {
       data: await Promise.all(page.map((r) => this.toDto(r))),
-      nextCursor: rows.length > limit ? Buffer.from(JSON.stringify([new Date(last.created_at).toISOString(), last.id])).toString('base64url') : null,
+      nextCursor: rows.length > limit ? encodeKeysetCursor(last.created_at, last.id) : null,
     };
   }
 
@@ -293,15 +295,4 @@ export class IncidentsService {
 function trimmed(messages: Record<string, string> | undefined): Record<string, string> | null {
   if (!messages) return null;
   return Object.fromEntries(Object.entries(messages).map(([locale, text]) => [locale, text.trim()]));
-}
-
-function decodeCursor(cursor: string): { createdAt: Date; id: string } {
-  try {
-    const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    const date = new Date(createdAt);
-    if (Number.isNaN(date.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return { createdAt: date, id };
-  } catch {
-    throw IncidentErrors.invalidCursor();
-  }
 }
