@@ -21,6 +21,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly scanWriteRequests = new Histogram({
+    name: 'passage_scan_write_requests',
+    help: 'Scan requests written together in one journey write (concurrent requests are grouped)',
+    buckets: [1, 2, 4, 8, 16, 32, 64],
+    registers: [this.registry],
+  });
+
   readonly transitions = new Counter({
     name: 'passage_journey_transitions_total',
     help: 'Shipment status transitions, by status reached',

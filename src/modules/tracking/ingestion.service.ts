@@ -6,7 +6,7 @@ import { createValidationPipe, findNulCharacters, toErrorDetails } from '../../c
 import { Principal } from '../auth/principal';
 import { MetricsService } from '../metrics/metrics.service';
 import { canonicalEventCode, EVENT_DEFINITIONS } from '../shipments/journey';
-import { JourneyEventDraft, JourneyService } from '../shipments/journey.service';
+import { JourneyEventDraft } from '../shipments/journey.service';
 import { isValidTrackingNumber, normalizeTrackingNumber } from '../shipments/tracking-number';
 import {
   TrackingEventBatchDto,
@@ -17,6 +17,7 @@ import {
   TRACKING_EVENT_RESULTS,
 } from './dto/tracking-event.dto';
 import { acceptBatch, acceptItem, ItemScan, scanItem } from './dto/tracking-event.fast-path';
+import { ScanCoalescer } from './scan.coalescer';
 
 /** Events may not claim to have happened further ahead than this (carrier clocks drift, but not by days). */
 const MAX_FUTURE_MS = 24 * 3_600_000;
@@ -31,7 +32,7 @@ type Parsed = { kind: 'ok'; item: TrackingEventItemDto; trackingNumber: string; 
 @Injectable()
 export class IngestionService {
   constructor(
-    private readonly journey: JourneyService,
+    private readonly coalescer: ScanCoalescer,
     private readonly clock: Clock,
     private readonly metrics: MetricsService,
   ) {}
@@ -51,9 +52,10 @@ export class IngestionService {
       draftIndex.set(index, drafts.length);
       drafts.push({ ...p.draft, trackingNumber: p.trackingNumber });
     });
-    // Tracking numbers resolve inside the transaction, limited to what the caller may touch: a retailer's
-    // key reaches only its own shipments (others read as unknown), a carrier's key any shipment.
-    const applied = await this.journey.apply(drafts, { retailerId: principal.kind === 'retailer' ? principal.retailerId : undefined });
+    // Tracking numbers resolve inside the write, limited to what the caller may touch: a retailer's key
+    // reaches only its own shipments (others read as unknown), a carrier's key any shipment. Concurrent
+    // requests of the same scope are written together (ScanCoalescer).
+    const applied = await this.coalescer.apply(drafts, { retailerId: principal.kind === 'retailer' ? principal.retailerId : undefined });
 
     const results: TrackingEventResultDto[] = parsed.map((p, index) => {
       const given = items[index].raw.eventId;
