@@ -175,7 +175,7 @@ describe('journey transitions against PostgreSQL', () => {
         // Decided on `collected` (the retry's read), not on the `booked` its first read saw.
         expect(result).toMatchObject({ result: 'applied', statusBefore: 'collected', status: 'in_transit' });
         // Its stale read, the other request's read, its retry: all optimistic.
-        expect(spy.mock.calls.map((call) => call[3])).toEqual([{ lock: false }, { lock: false }, { lock: false }]);
+        expect(spy.mock.calls.map((call) => call[3])).toEqual(Array(3).fill({ lock: false, stored: false }));
       } finally {
         spy.mockRestore();
       }
@@ -223,7 +223,7 @@ describe('journey transitions against PostgreSQL', () => {
         const [result] = await journey.apply([draft(shipment.id, 'OUT_FOR_DELIVERY', 100)]);
         expect(result).toMatchObject({ result: 'applied', statusBefore: 'in_transit', status: 'out_for_delivery' });
         // Three optimistic attempts, each followed by the other request's read, then one under the lock.
-        expect(spy.mock.calls.map((call) => call[3])).toEqual([...Array(6).fill({ lock: false }), { lock: true }]);
+        expect(spy.mock.calls.map((call) => call[3])).toEqual([...Array(6).fill({ lock: false, stored: false }), { lock: true, stored: false }]);
       } finally {
         spy.mockRestore();
       }
@@ -287,6 +287,47 @@ describe('journey transitions against PostgreSQL', () => {
       expect(again.body.summary).toMatchObject({ duplicate: 2, applied: 0, recorded: 0 });
       await expect(journeyTableCounts(db, shipment.id)).resolves.toEqual(before);
       await expect(shipmentRows(db, shipment.id)).resolves.toMatchObject({ status: 'collected' });
+    });
+
+    it('looks stored events up only after its write met one, and then applies the new events of the batch', async () => {
+      const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
+      const stored = draft(a.id, 'COLLECTED', 0);
+      await expect(journey.apply([stored])).resolves.toMatchObject([{ result: 'applied' }]);
+      const repository = t.app.get(JourneyRepository);
+      const read = jest.spyOn(repository, 'findShipmentsAndDuplicates');
+      try {
+        const results = await journey.apply([{ ...stored }, draft(a.id, 'HUB_SCAN', 10), draft(b.id, 'COLLECTED', 5)]);
+        expect(results.map((r) => r.result)).toEqual(['duplicate', 'applied', 'applied']);
+        // The first read takes every event as new; the write's unique (source, id) refuses the batch, and
+        // the second read looks the stored ones up.
+        expect(read.mock.calls.map((call) => call[3])).toEqual([
+          { lock: false, stored: false },
+          { lock: false, stored: true },
+        ]);
+      } finally {
+        read.mockRestore();
+      }
+      const rows = await shipmentRows(db, a.id);
+      expect(rows.events.map((e) => e.code)).toEqual(['COLLECTED', 'HUB_SCAN']);
+      expect(rows.history.map((h) => h.to_status)).toEqual(['booked', 'collected', 'in_transit']);
+    });
+
+    it('points every status-history row written for an event at a stored event of its own shipment', async () => {
+      // The reference has no foreign key (see migration 1764001000000): this is what keeps it honest.
+      const shipments = await Promise.all(Array.from({ length: 3 }, () => bookShipment(t.http, retailer)));
+      await Promise.all(
+        shipments.flatMap((s) => JOURNEY.map(([code, m]) => postScans(t.http, carrier.key, [scan(s.trackingNumber, code, minute(m))]))),
+      );
+      const ids = shipments.map((s) => s.id);
+      const [counts] = await db.query(
+        `SELECT count(*)::int AS rows,
+                count(*) FILTER (WHERE e.id IS NULL OR e.shipment_id <> h.shipment_id)::int AS dangling
+           FROM shipment_status_history h LEFT JOIN tracking_events e ON e.id = h.tracking_event_id
+          WHERE h.shipment_id = ANY($1::uuid[]) AND h.tracking_event_id IS NOT NULL`,
+        [ids],
+      );
+      expect(counts.rows).toBeGreaterThanOrEqual(3 * 7);
+      expect(counts.dangling).toBe(0);
     });
 
     it('treats the same eventId from another carrier as a different event', async () => {
@@ -420,7 +461,7 @@ describe('journey transitions against PostgreSQL', () => {
       try {
         await expect(journey.apply(shipments.map((s) => draft(s.id, 'COLLECTED', 0)))).rejects.toThrow(/null value in column "type"/);
         // Nine shipments: over the optimistic limit, so the batch locked them from its first read.
-        expect(read.mock.calls.map((call) => call[3])).toEqual([{ lock: true }]);
+        expect(read.mock.calls.map((call) => call[3])).toEqual([{ lock: true, stored: false }]);
       } finally {
         spy.mockRestore();
         read.mockRestore();

@@ -96,27 +96,36 @@ export interface JourneyBatch {
   journeyEvents: JourneyEventRow[];
 }
 
-/** Shipments and stored duplicates in one result: rows of kind 's' (a shipment), then of kind 'e' (a stored event). */
-function readStatement(by: 'tracking_number' | 'id', lock: boolean): PreparedStatement {
-  return {
-    name: `journey_read_${by}${lock ? '_lock' : ''}`,
-    text: `WITH s AS (
-         SELECT id, retailer_id, tracking_number, status, last_event_occurred_at, version FROM shipments
+/**
+ * The shipments named, and with `stored` also which of the given events are already stored: rows of kind 's'
+ * (a shipment), then of kind 'e' (a stored event), in one statement (one snapshot). Stored events are looked up
+ * by their sources and ids as two arrays; pairing them is left to the caller, which asks only about its own keys.
+ */
+function readStatement(by: 'tracking_number' | 'id', lock: boolean, stored: boolean): PreparedStatement {
+  const shipments = `SELECT id, retailer_id, tracking_number, status, last_event_occurred_at, version FROM shipments
           WHERE ${by === 'tracking_number' ? 'tracking_number = ANY($1::text[])' : 'id = ANY($1::uuid[])'}
-            AND ($2::uuid IS NULL OR retailer_id = $2::uuid)${lock ? '\n          ORDER BY id FOR UPDATE' : ''})
+            AND ($2::uuid IS NULL OR retailer_id = $2::uuid)${lock ? '\n          ORDER BY id FOR UPDATE' : ''}`;
+  if (!stored) return { name: `journey_read_${by}${lock ? '_lock' : ''}`, text: shipments };
+  return {
+    name: `journey_read_${by}${lock ? '_lock' : ''}_stored`,
+    text: `WITH s AS (${shipments})
        SELECT 's' AS kind, s.*, NULL AS source, NULL AS external_event_id FROM s
        UNION ALL
        SELECT 'e', NULL, NULL, NULL, NULL, NULL, NULL, e.source, e.external_event_id
-         FROM json_to_recordset($3::json) AS k(s text, e text)
-         JOIN tracking_events e ON e.source = k.s AND e.external_event_id = k.e`,
+         FROM tracking_events e WHERE e.source = ANY($3::text[]) AND e.external_event_id = ANY($4::text[])`,
   };
 }
 
 const READ = {
-  tracking_number: { lock: readStatement('tracking_number', true), optimistic: readStatement('tracking_number', false) },
-  id: { lock: readStatement('id', true), optimistic: readStatement('id', false) },
+  tracking_number: {
+    lock: { stored: readStatement('tracking_number', true, true), new: readStatement('tracking_number', true, false) },
+    optimistic: { stored: readStatement('tracking_number', false, true), new: readStatement('tracking_number', false, false) },
+  },
+  id: {
+    lock: { stored: readStatement('id', true, true), new: readStatement('id', true, false) },
+    optimistic: { stored: readStatement('id', false, true), new: readStatement('id', false, false) },
+  },
 };
-
 const LOAD_HISTORY: PreparedStatement = {
   name: 'journey_history',
   text: `SELECT shipment_id, code, occurred_at, source, external_event_id
@@ -182,22 +191,22 @@ const WRITE_BATCH: PreparedStatement = {
 @Injectable()
 export class JourneyRepository {
   /**
-   * The shipments named by `target` and which of the given events are already stored, in one statement
-   * (one snapshot). With `lock` (inside a transaction), the shipments are locked in id order, so that
-   * concurrent batches never deadlock.
+   * The shipments named by `target`, and with `options.stored` which of the given events are already stored,
+   * in one statement (one snapshot). `existing` may also hold keys of other stored events (an id stored under
+   * another of the given sources): look up only the keys asked about. Without `stored`, `existing` is empty and
+   * the write's unique (source, id) is what catches a repeat. With `lock` (inside a transaction), the shipments
+   * are locked in id order, so that concurrent batches never deadlock.
    */
   async findShipmentsAndDuplicates(
     db: EntityManager,
     target: LockTarget,
     events: EventRef[],
-    options: { lock: boolean },
+    options: { lock: boolean; stored: boolean },
   ): Promise<{ shipments: ShipmentState[]; existing: Set<string> }> {
-    const statement = READ[target.trackingNumbers ? 'tracking_number' : 'id'][options.lock ? 'lock' : 'optimistic'];
-    const rows = await runPrepared<ShipmentState & { kind: 's' | 'e'; source: string; external_event_id: string }>(db, statement, [
-      target.trackingNumbers ?? target.shipmentIds ?? [],
-      target.retailerId ?? null,
-      JSON.stringify(events.map((e) => ({ s: e.source, e: e.externalEventId }))),
-    ]);
+    const statement = READ[target.trackingNumbers ? 'tracking_number' : 'id'][options.lock ? 'lock' : 'optimistic'][options.stored ? 'stored' : 'new'];
+    const params: unknown[] = [target.trackingNumbers ?? target.shipmentIds ?? [], target.retailerId ?? null];
+    if (options.stored) params.push([...new Set(events.map((e) => e.source))], events.map((e) => e.externalEventId));
+    const rows = await runPrepared<ShipmentState & { kind?: 's' | 'e'; source: string; external_event_id: string }>(db, statement, params);
     const shipments: ShipmentState[] = [];
     const existing = new Set<string>();
     for (const row of rows) {
@@ -224,8 +233,8 @@ export class JourneyRepository {
    * Every write of a batch in one statement, guarded: nothing at all is written unless every shipment's
    * `version` is still the one the decision was made on. Every write bumps `version`, so a concurrent write
    * to any of the shipments (a status move, or only an event that a replay would have had to see) fails the
-   * guard. Run on its own it commits atomically, without a transaction around it. An event stored
-   * concurrently under the same (source, id) fails the statement with a unique violation (no ON CONFLICT:
+   * guard. Run on its own it commits atomically, without a transaction around it. An event already stored
+   * (earlier, or concurrently) under the same (source, id) fails the statement with a unique violation (no ON CONFLICT:
    * a skipped insert would leave its update behind). Shipment updates leave indexed columns untouched when
    * the status does not move, so those stay HOT updates.
    * Returns how many shipments passed the guard and how many events were inserted.

@@ -45,12 +45,13 @@ type Fresh = TrackingEventFields & { key: string; draft: JourneyEventDraft; requ
 /**
  * Applies events to shipments: ingest → transition → outbox, all of a batch or nothing.
  *
- * Optimistic first: read the shipments and the already-stored events (no lock, no transaction), decide, and
- * write everything in one guarded statement that commits on its own: the guarded status update, the events,
+ * Optimistic first: read the shipments (no lock, no transaction), decide, and write everything in one guarded statement that commits on its own: the guarded status update, the events,
  * the status history and the journey-event outbox rows, only if no shipment changed since it was read
  * (its `version`). Two round trips per call. On a conflict, read and decide again; after OPTIMISTIC_ATTEMPTS
  * conflicts, or straight away for batches over many shipments, the same read and write run in a transaction
- * that locks the shipments in id order first, so a hot shipment cannot starve a caller.
+ * that locks the shipments in id order first, so a hot shipment cannot starve a caller. Events are taken as
+ * new at first; when the write meets one already stored (its unique (source, id)), the next read also looks
+ * up the stored ones, which are then answered `duplicate`.
  */
 @Injectable()
 export class JourneyService {
@@ -67,16 +68,21 @@ export class JourneyService {
   async apply(drafts: JourneyEventDraft[], scope: { retailerId?: string } = {}): Promise<JourneyEventResult[]> {
     if (drafts.length === 0) return [];
     const shipmentCount = new Set(drafts.map((d) => d.trackingNumber ?? d.shipmentId)).size;
+    // Events are taken as new until the write's unique (source, id) says one is stored: repeats are the rare
+    // case, and looking every event up first cost an index probe each, or, with a plan cached while
+    // tracking_events was small, a scan of the whole table per write.
+    let stored = false;
     for (let attempt = 1; ; attempt++) {
       const lock = attempt > OPTIMISTIC_ATTEMPTS || shipmentCount > OPTIMISTIC_MAX_SHIPMENTS;
       try {
         const outcome = lock
-          ? await this.db.transaction((tx) => this.attempt(tx, drafts, scope, true))
-          : await this.attempt(this.db.manager, drafts, scope, false);
+          ? await this.db.transaction((tx) => this.attempt(tx, drafts, scope, { lock, stored }))
+          : await this.attempt(this.db.manager, drafts, scope, { lock, stored });
         if (outcome) return outcome;
       } catch (error) {
         if (error instanceof MoveRefused) return drafts.map(() => ({ result: 'rejected', status: error.status }));
         if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
+        if (errorCode(error) === UNIQUE_VIOLATION) stored = true;
       }
       if (attempt >= MAX_ATTEMPTS) throw new Error(`journey write conflicted ${attempt} times`);
       this.logger.debug({ attempt, lock }, 'journey transition conflict; retrying');
@@ -88,7 +94,7 @@ export class JourneyService {
     db: EntityManager,
     drafts: JourneyEventDraft[],
     scope: { retailerId?: string },
-    lock: boolean,
+    options: { lock: boolean; stored: boolean },
   ): Promise<JourneyEventResult[] | null> {
     const now = this.clock.now();
     const byTrackingNumber = drafts[0].trackingNumber !== undefined;
@@ -97,7 +103,7 @@ export class JourneyService {
       db,
       byTrackingNumber ? { trackingNumbers: refs, retailerId: scope.retailerId } : { shipmentIds: refs, retailerId: scope.retailerId },
       drafts,
-      { lock },
+      options,
     );
     const shipments = new Map<string, ShipmentState>();
     for (const s of read.shipments) shipments.set(byTrackingNumber ? s.tracking_number : s.id, s);
@@ -261,9 +267,15 @@ function freshEvent(draft: JourneyEventDraft, shipmentId: string, key: string): 
 
 /**
  * Conflicts worth another attempt: serialization failures and deadlocks, and a unique violation (an event
- * with the same (source, id) was stored concurrently; the next read sees it as a duplicate).
+ * with the same (source, id) is stored, earlier or concurrently; the next read looks stored events up).
  */
 function isRetryable(error: unknown): boolean {
-  const code = (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
-  return code === '40001' || code === '40P01' || code === '23505';
+  const code = errorCode(error);
+  return code === '40001' || code === '40P01' || code === UNIQUE_VIOLATION;
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+function errorCode(error: unknown): string | undefined {
+  return (error as { driverError?: { code?: string }; code?: string })?.driverError?.code ?? (error as { code?: string })?.code;
 }
