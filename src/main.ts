@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { setFlagsFromString } from 'node:v8';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   // A local .env, when present, fills in what the environment does not set.
   if (existsSync('.env')) process.loadEnvFile('.env');
   const config = loadAppConfig(process.env, { role: roleArg as ProcessRole | undefined });
+  // Read at every full collection, so it applies from here on, however the process was started.
+  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
 
   if (config.role === 'worker') {
     const worker = await NestFactory.createApplicationContext(AppModule.forRoot(config), { bufferLogs: true });

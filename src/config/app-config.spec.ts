@@ -24,6 +24,7 @@ describe('loadAppConfig', () => {
       rateLimit: { perKeyPerMinute: 6000, publicPerIpPerMinute: 120, authFailuresPerMinute: 30 },
       idempotency: { ttlHours: 24 },
       logLevel: 'info',
+      heapGrowingPercent: 100,
       seedDemo: true,
       rules: { seed: true, cacheSeconds: 5, atBooking: true },
       notifications: {
@@ -57,6 +58,7 @@ describe('loadAppConfig', () => {
       RATE_LIMIT_PER_MINUTE: '100',
       PUBLIC_RATE_LIMIT_PER_MINUTE: '10',
       IDEMPOTENCY_TTL_HOURS: '48',
+      HEAP_GROWING_PERCENT: '50',
       SEED_DEMO: '0',
       SMTP_URL: 'smtp://mail:1025',
       EMAIL_FROM: 'Acme <updates@acme.test>',
@@ -90,6 +92,7 @@ describe('loadAppConfig', () => {
       rateLimit: { perKeyPerMinute: 100, publicPerIpPerMinute: 10, authFailuresPerMinute: 30 },
       idempotency: { ttlHours: 48 },
       logLevel: 'warn',
+      heapGrowingPercent: 50,
       seedDemo: false,
       rules: { seed: false, cacheSeconds: 30, atBooking: false },
       notifications: {
