@@ -113,6 +113,8 @@ async function main() {
   const windows = [];
   try {
     for (const b of builds) await b.drive('w', 1, cfg.concurrency, 3);
+    await L.analyzeAfterWarmup(cfg.urlA);
+    for (const label of labels.slice(1)) await L.analyzeAfterWarmup(`${cfg.urlA}_${label.toLowerCase()}`);
     for (let round = 1; round <= cfg.rounds; round++) {
       for (const mode of cfg.modes) {
         const m = modes[mode];

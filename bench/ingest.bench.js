@@ -99,6 +99,7 @@ async function main() {
 
     L.log(`warm-up: ${cfg.warmup} s of single events`);
     L.assertClean('warm-up', L.summarizeAutocannon(await drive('w', 1, cfg.concurrency, cfg.warmup)));
+    await L.analyzeAfterWarmup(cfg.databaseUrl);
 
     const runMode = async (mode, size, connections) => {
       passage.assertAlive();

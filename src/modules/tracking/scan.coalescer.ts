@@ -4,8 +4,9 @@ import { JourneyEventDraft, JourneyEventResult, JourneyService } from '../shipme
 
 /**
  * Grouped writes in flight at once: one being written while the next is read and decided. More slots make
- * smaller groups (each write costs its round trips and its statement overhead again); on 2 cores with 16
- * connections posting one scan each, 2 slots gave 690–1,100 events/s against 560–690 with 3 or 4 (bench/README.md).
+ * smaller groups (each write costs its round trips and its statement overhead again), one slot leaves
+ * PostgreSQL idle while Node decides: on 2 cores with 16 connections posting one scan each, 2 slots did best
+ * (bench/README.md, "grouped scan writes").
  */
 export const MAX_WRITES_IN_FLIGHT = 2;
 /**
