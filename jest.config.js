@@ -13,7 +13,7 @@ const swc = [
 ];
 const common = {
   transform: { '^.+\\.(ts|js|mjs)$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|file-type|@tokenizer|token-types|uint8array-extras|@borewit|strtok3)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@nestjs|@fastify/static/node_modules/content-disposition|content-disposition|file-type|@tokenizer|token-types|uint8array-extras|@borewit|strtok3)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testEnvironment: 'node',
 };

@@ -1,7 +1,7 @@
-import { DynamicModule, MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
 import { Clock, SystemClock } from './common/clock/clock';
 import { AllExceptionsFilter } from './common/errors/all-exceptions.filter';
@@ -21,7 +21,6 @@ import { CountryRulesModule } from './modules/country-rules/country-rules.module
 import { CxModule } from './modules/cx/cx.module';
 import { CxOpsApiModule } from './modules/cx/cx-ops.module';
 import { HealthModule } from './modules/health/health.module';
-import { HttpMetricsMiddleware } from './modules/metrics/http-metrics.middleware';
 import { MetricsController } from './modules/metrics/metrics.controller';
 import { MetricsModule } from './modules/metrics/metrics.module';
 import { NotificationsApiModule } from './modules/notifications/notifications.module';
@@ -31,16 +30,12 @@ import { TrackingModule } from './modules/tracking/tracking.module';
 import { WorkerModule } from './modules/worker/worker.module';
 
 @Module({})
-class HttpMetricsWiring implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes('*');
-  }
-}
+class HttpApi {}
 
 /** The api role: everything that answers HTTP, with auth, rate limits, idempotency and the error filter. */
 function apiModule(config: AppConfig): DynamicModule {
   return {
-    module: HttpMetricsWiring,
+    module: HttpApi,
     imports: [
       ThrottlerModule.forRoot({
         storage: new WindowThrottlerStorage(),

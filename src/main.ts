@@ -2,9 +2,9 @@ import 'reflect-metadata';
 import { setFlagsFromString } from 'node:v8';
 import { existsSync } from 'node:fs';
 import { NestFactory } from '@nestjs/core';
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
-import { configureHttpApp } from './app.setup';
+import { configureHttpApp, httpAdapter } from './app.setup';
 import { ConfigValidationError, loadAppConfig, PROCESS_ROLES, ProcessRole } from './config/app-config';
 import { FirstRunCredentials, FirstRunService } from './modules/admin/first-run.service';
 
@@ -27,7 +27,7 @@ async function main(): Promise<void> {
     return;
   }
 
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), { bodyParser: false, bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), httpAdapter(), { bufferLogs: true });
   configureHttpApp(app);
   const credentials = await app.get(FirstRunService).prepare();
   await app.listen(config.http.port, config.http.host);

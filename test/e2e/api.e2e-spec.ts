@@ -492,11 +492,7 @@ describe('the HTTP API', () => {
     });
 
     it('documents every route the server actually answers', () => {
-      const server = t.app.getHttpAdapter().getInstance();
-      const stack = (server.router ?? server._router).stack as { route?: { path: string; methods: Record<string, boolean> } }[];
-      const served = stack
-        .filter((layer) => layer.route && !layer.route.path.startsWith('/docs') && !layer.route.path.includes('*'))
-        .flatMap((layer) => Object.keys(layer.route!.methods).map((m) => `${m.toUpperCase()} ${layer.route!.path.replace(/:(\w+)/g, '{$1}')}`));
+      const served = t.routes.filter((r) => !r.split(' ')[1].startsWith('/docs') && !r.includes('*'));
       expect(served.length).toBeGreaterThanOrEqual(EXPECTED.length);
       expect(new Set(served)).toEqual(new Set(EXPECTED));
     });

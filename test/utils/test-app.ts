@@ -1,9 +1,9 @@
-import { NestExpressApplication } from '@nestjs/platform-express';
+import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import type { App } from 'supertest/types';
 import { AppModule } from '../../src/app.module';
-import { configureHttpApp } from '../../src/app.setup';
+import { configureHttpApp, httpAdapter } from '../../src/app.setup';
 import { Clock, SystemClock } from '../../src/common/clock/clock';
 import { AppConfig, loadAppConfig } from '../../src/config/app-config';
 import { TEST_POOL_MAX, testDatabaseUrl } from './database';
@@ -11,9 +11,11 @@ import { TEST_POOL_MAX, testDatabaseUrl } from './database';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: App;
   config: AppConfig;
+  /** Every route the server registered, as `METHOD /path/{param}`. */
+  routes: string[];
   close(): Promise<void>;
 }
 
@@ -39,10 +41,18 @@ export async function createTestApp(
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.forRoot(config, options.clock ?? new SystemClock())],
   }).compile();
-  const app = moduleRef.createNestApplication<NestExpressApplication>({ bodyParser: false, logger: false });
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(httpAdapter(), { logger: false });
   configureHttpApp(app);
+  const routes: string[] = [];
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRoute', (route) => {
+      for (const method of [route.method].flat()) if (method !== 'HEAD') routes.push(`${method} ${route.url.replace(/:(\w+)/g, '{$1}')}`);
+    });
   await app.init();
-  return { app, http: app.getHttpServer() as App, config, close: () => app.close() };
+  await app.getHttpAdapter().getInstance().ready();
+  return { app, http: app.getHttpServer() as App, config, routes, close: () => app.close() };
 }
 
 export const admin = (http: App) => ({

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { PinoLogger } from 'nestjs-pino';
 import { QueryFailedError } from 'typeorm';
 import { toErrorResponse } from './error-response';
@@ -33,8 +33,9 @@ export class AllExceptionsFilter implements ExceptionFilter {
     if (internal) {
       this.logger.error({ error: loggableError(exception), requestId }, 'unhandled error');
     }
-    if (response.headersSent) return;
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(status).json({ ...body, requestId });
+    if (response.sent) return;
+    for (const [name, value] of Object.entries(headers)) response.header(name, value);
+    // Always JSON, even where the route declared another type (a CSV export that failed).
+    void response.status(status).header('content-type', 'application/json; charset=utf-8').send({ ...body, requestId });
   }
 }

@@ -59,8 +59,19 @@ function toAppError(exception: unknown): AppError | undefined {
 
 /** body-parser errors carry a `type`; Nest wraps them in an HttpException with the original as `cause`. */
 function fromBodyParser(cause: unknown): AppError | undefined {
-  const e = cause as { type?: string; status?: number } | null;
-  if (!e || typeof e !== 'object' || typeof e.status !== 'number' || e.status < 400 || e.status >= 500) return undefined;
+  const e = cause as { type?: string; status?: number; statusCode?: number; code?: string } | null;
+  if (!e || typeof e !== 'object') return undefined;
+  // Fastify's own request errors (content-type parsers, body limit) carry a `code` and a `statusCode`.
+  if (typeof e.code === 'string' && e.code.startsWith('FST_ERR_')) {
+    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return CommonErrors.payloadTooLarge();
+    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return CommonErrors.unsupportedMediaType();
+    if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return CommonErrors.malformedJson();
+  }
+  if ((e.statusCode === 400 && cause instanceof SyntaxError) || (cause instanceof SyntaxError && !e.status)) return CommonErrors.malformedJson();
+  if (typeof e.status !== 'number' || e.status < 400 || e.status >= 500) {
+    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new AppError(`HTTP_${e.statusCode}`, e.statusCode, 'The request could not be read.');
+    return undefined;
+  }
   if (e.type === 'entity.parse.failed') return CommonErrors.malformedJson();
   if (e.type === 'entity.too.large') return CommonErrors.payloadTooLarge();
   if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return CommonErrors.unsupportedMediaType();

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Params } from 'nestjs-pino';
 import type { AppConfig } from '../../config/app-config';
@@ -9,11 +10,19 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{8,128}$/;
  * Assigns the request id before anything else runs (body parsing included), so that every response,
  * even one for an unreadable body, carries `X-Request-Id` and names it in error bodies.
  */
-export function requestIdMiddleware(req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void {
-  const incoming = req.headers['x-request-id'];
-  req.id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-  res.setHeader('X-Request-Id', req.id);
+export function requestIdMiddleware(req: IncomingMessage, res: ServerResponse, next: () => void): void {
+  res.setHeader('X-Request-Id', assignRequestId(req));
   next();
+}
+
+/** The request's id (a well-formed incoming X-Request-Id, else a new one), kept on the raw request; Fastify's `genReqId`. */
+export function assignRequestId(req: IncomingMessage): string {
+  const raw = req as IncomingMessage & { id?: unknown };
+  if (typeof raw.id === 'string') return raw.id;
+  const incoming = req.headers['x-request-id'];
+  const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  raw.id = id;
+  return id;
 }
 
 /**
@@ -22,6 +31,8 @@ export function requestIdMiddleware(req: IncomingMessage & { id?: string }, res:
  */
 export function loggerParams(config: AppConfig): Params {
   return {
+    // nestjs-pino's default route ('{/*splat}') does not match under Fastify's middleware: name every route.
+    forRoutes: [{ path: '{*splat}', method: RequestMethod.ALL }],
     pinoHttp: {
       level: config.logLevel,
       genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? randomUUID(),

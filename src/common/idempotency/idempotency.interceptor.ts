@@ -1,6 +1,6 @@
 import { CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { from, Observable, of, throwError } from 'rxjs';
 import { catchError, mergeMap } from 'rxjs/operators';
 import { APP_CONFIG, AppConfig } from '../../config/app-config';
@@ -59,7 +59,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
     const principal = principalKey(request.principal);
     const requestHash = createHash('sha256')
-      .update(`${request.method} ${request.originalUrl.split('?')[0]}\n${canonicalJson(request.body)}`)
+      .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body)}`)
       .digest('hex');
 
     return from(
@@ -70,7 +70,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
           if (existing.request_hash !== requestHash) throw IdempotencyErrors.reusedWithDifferentBody();
           if (existing.state === 'in_flight') throw IdempotencyErrors.inFlight();
           response.status(existing.response_status ?? 200);
-          response.setHeader('Idempotent-Replayed', 'true');
+          response.header('Idempotent-Replayed', 'true');
           const body = existing.response_body as { requestId?: string } | null;
           // A replayed error keeps its shape but names this request.
           return of(body && typeof body === 'object' && 'error' in body ? { ...body, requestId: request.id } : body);

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 import { CommonErrors } from '../../common/errors/app-error';
 import { ApiKeyService } from './api-key.service';
 import { FailedAuthLimiter } from './failed-auth-limiter';

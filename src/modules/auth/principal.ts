@@ -1,6 +1,6 @@
 import { applyDecorators, createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { ApiExtension } from '@nestjs/swagger';
-import type { Request } from 'express';
+import type { FastifyRequest as Request } from 'fastify';
 
 export type Principal =
   | { kind: 'retailer'; keyId: string; retailerId: string }
@@ -12,8 +12,8 @@ export const ADMIN_ROLES = ['agent', 'supervisor', 'admin'] as const;
 export type AdminRole = (typeof ADMIN_ROLES)[number];
 export type PrincipalKind = Principal['kind'];
 
-declare module 'express-serve-static-core' {
-  interface Request {
+declare module 'fastify' {
+  interface FastifyRequest {
     principal?: Principal;
   }
 }

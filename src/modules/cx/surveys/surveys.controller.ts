@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import accepts from 'accepts';
+import type { FastifyReply as Response, FastifyRequest as Request } from 'fastify';
 import { AppError } from '../../../common/errors/app-error';
 import { ApiErrors } from '../../../common/http/error-responses.decorator';
 import { AnswerSurveyDto, SurveyDto } from './surveys.dto';
@@ -69,13 +70,13 @@ export class SurveysController {
 }
 
 async function respond(req: Request, res: Response, run: () => Promise<SurveyDto>, html: (s: SurveyDto) => string): Promise<SurveyDto | string> {
-  if (req.accepts(['html', 'json']) === 'json') return run();
-  res.type('html');
+  if (accepts(req.raw).type(['html', 'json']) === 'json') return run();
+  void res.type('text/html; charset=utf-8');
   try {
     return html(await run());
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    res.status(error.status);
+    void res.status(error.status);
     return page(error.status === 409 ? 'Thank you!' : 'Survey unavailable', `<p>${escape(error.message)}</p>`);
   }
 }
