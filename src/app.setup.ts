@@ -1,9 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppError } from './common/errors/app-error';
 import { toErrorResponse } from './common/errors/error-response';
 import { assignRequestId, requestIdMiddleware } from './common/http/logging';
 import { createValidationPipe } from './common/http/validation';
@@ -19,11 +18,11 @@ export function httpAdapter(): FastifyAdapter {
     bodyLimit: BODY_LIMIT,
     // Signed links (unsubscribe, surveys) carry tokens of a few hundred characters in the path; Fastify's
     // default (100) answers longer parameters as a bad URL.
-    maxParamLength: 2048,
+    routerOptions: { maxParamLength: 2048 },
     genReqId: assignRequestId,
     // A URL Fastify cannot decode never reaches Nest: answer it in the one error shape here.
-    frameworkErrors: (_error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-      const { status, body } = toErrorResponse(new AppError('MALFORMED_URL', 400, 'The URL is not correctly encoded.'));
+    frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+      const { status, body } = toErrorResponse(error);
       void reply.code(status).header('content-type', 'application/json; charset=utf-8').send({ ...body, requestId: request.id });
     },
   });
@@ -39,11 +38,11 @@ function parseJsonBody(_req: unknown, body: Buffer, done: (error: Error | null, 
   const text = body.toString('utf8');
   const first = /\S/.exec(text)?.[0];
   if (first === undefined) return done(null, {});
-  if (first !== '{' && first !== '[') return done(Object.assign(new SyntaxError('JSON body must be an object or an array'), { statusCode: 400 }));
+  if (first !== '{' && first !== '[') return done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY('application/json'));
   try {
     done(null, JSON.parse(text));
-  } catch (error) {
-    done(Object.assign(error as Error, { statusCode: 400 }));
+  } catch {
+    done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY('application/json'));
   }
 }
 

@@ -1,9 +1,9 @@
 import { BadRequestException, HttpException, HttpStatus, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { ThrottlerException } from '@nestjs/throttler';
+import { errorCodes } from 'fastify';
 import { AppError, CommonErrors } from './app-error';
 import { toErrorResponse } from './error-response';
 
-const bodyParserError = (type: string, status: number) => Object.assign(new Error(`body-parser ${type}`), { type, status });
 
 describe('toErrorResponse', () => {
   it('keeps an AppError as it is: status, code, message, details and headers', () => {
@@ -41,13 +41,13 @@ describe('toErrorResponse', () => {
   });
 
   it.each([
-    ['entity.parse.failed', 400, 400, 'MALFORMED_JSON'],
-    ['entity.too.large', 413, 413, 'PAYLOAD_TOO_LARGE'],
-    ['encoding.unsupported', 415, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['charset.unsupported', 415, 415, 'UNSUPPORTED_MEDIA_TYPE'],
-    ['request.aborted', 400, 400, 'HTTP_400'],
-  ])('maps the body-parser error %s, raw or wrapped by Nest, to %i %s', (type, status, expectedStatus, code) => {
-    const raw = bodyParserError(type, status);
+    ['FST_ERR_CTP_INVALID_JSON_BODY', 400, 'MALFORMED_JSON'],
+    ['FST_ERR_CTP_EMPTY_JSON_BODY', 400, 'MALFORMED_JSON'],
+    ['FST_ERR_CTP_BODY_TOO_LARGE', 413, 'PAYLOAD_TOO_LARGE'],
+    ['FST_ERR_CTP_INVALID_MEDIA_TYPE', 415, 'UNSUPPORTED_MEDIA_TYPE'],
+    ['FST_ERR_CTP_INVALID_CONTENT_LENGTH', 400, 'HTTP_400'],
+  ] as const)('maps Fastify\'s request error %s, raw or wrapped by Nest, to %i %s', (name, expectedStatus, code) => {
+    const raw = new errorCodes[name]('application/json');
     const wrapped = new BadRequestException('Bad Request', { cause: raw });
     for (const exception of [raw, wrapped]) {
       expect(toErrorResponse(exception)).toMatchObject({ status: expectedStatus, body: { error: { code } }, internal: false });
@@ -55,8 +55,7 @@ describe('toErrorResponse', () => {
   });
 
   it('reports a badly encoded URL as MALFORMED_URL', () => {
-    const error = Object.assign(new URIError('URI malformed'), { status: 400 });
-    expect(toErrorResponse(error)).toMatchObject({ status: 400, body: { error: { code: 'MALFORMED_URL' } } });
+    expect(toErrorResponse(new errorCodes.FST_ERR_BAD_URL('%E0%A4%A'))).toMatchObject({ status: 400, body: { error: { code: 'MALFORMED_URL' } } });
   });
 
   it.each([
@@ -64,7 +63,7 @@ describe('toErrorResponse', () => {
     ['a thrown string', 'hunter2'],
     ['undefined', undefined],
     ['a 5xx HttpException', new ServiceUnavailableException('pool exhausted at db.internal:5432')],
-    ['an object posing as a 5xx body-parser error', { type: 'entity.parse.failed', status: 500 }],
+    ['an object posing as a 5xx request error', { code: 'FST_ERR_CTP_INVALID_JSON_BODY', statusCode: 500 }],
   ])('turns %s into a 500 INTERNAL_ERROR that reveals nothing', (_what, exception) => {
     const response = toErrorResponse(exception);
     expect(response).toEqual({

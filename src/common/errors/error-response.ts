@@ -47,34 +47,31 @@ function toAppError(exception: unknown): AppError | undefined {
   if (exception instanceof ThrottlerException) return CommonErrors.rateLimited(60);
   if (exception instanceof HttpException) {
     const status = exception.getStatus();
-    const fromParser = exception.cause !== undefined ? fromBodyParser(exception.cause) : undefined;
+    const fromParser = exception.cause !== undefined ? fromRequestReading(exception.cause) : undefined;
     if (fromParser) return fromParser;
     if (status >= 500) return undefined;
     const known = HTTP_CODES[status];
     if (known) return known();
     return new AppError(`HTTP_${status}`, status, exception.message);
   }
-  return fromBodyParser(exception);
+  return fromRequestReading(exception);
 }
 
-/** body-parser errors carry a `type`; Nest wraps them in an HttpException with the original as `cause`. */
-function fromBodyParser(cause: unknown): AppError | undefined {
-  const e = cause as { type?: string; status?: number; statusCode?: number; code?: string } | null;
-  if (!e || typeof e !== 'object') return undefined;
-  // Fastify's own request errors (content-type parsers, body limit) carry a `code` and a `statusCode`.
-  if (typeof e.code === 'string' && e.code.startsWith('FST_ERR_')) {
-    if (e.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return CommonErrors.payloadTooLarge();
-    if (e.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || e.code === 'FST_ERR_CTP_INVALID_CONTENT_LENGTH') return CommonErrors.unsupportedMediaType();
-    if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || e.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return CommonErrors.malformedJson();
-  }
-  if ((e.statusCode === 400 && cause instanceof SyntaxError) || (cause instanceof SyntaxError && !e.status)) return CommonErrors.malformedJson();
-  if (typeof e.status !== 'number' || e.status < 400 || e.status >= 500) {
-    if (typeof e.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return new AppError(`HTTP_${e.statusCode}`, e.statusCode, 'The request could not be read.');
-    return undefined;
-  }
-  if (e.type === 'entity.parse.failed') return CommonErrors.malformedJson();
-  if (e.type === 'entity.too.large') return CommonErrors.payloadTooLarge();
-  if (e.type === 'encoding.unsupported' || e.type === 'charset.unsupported') return CommonErrors.unsupportedMediaType();
-  if (cause instanceof URIError) return new AppError('MALFORMED_URL', 400, 'The URL is not correctly encoded.');
-  return new AppError(`HTTP_${e.status}`, e.status, 'The request could not be read.');
+/**
+ * Errors Fastify raises while reading a request (its content-type parsers, the body limit, a bad URL; our JSON
+ * parser raises Fastify's own): a `code` and a 4xx `statusCode`. Anything else is not a request-reading error.
+ */
+const REQUEST_READING: Record<string, () => AppError> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: CommonErrors.malformedJson,
+  FST_ERR_CTP_EMPTY_JSON_BODY: CommonErrors.malformedJson,
+  FST_ERR_CTP_BODY_TOO_LARGE: CommonErrors.payloadTooLarge,
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: CommonErrors.unsupportedMediaType,
+  FST_ERR_BAD_URL: () => new AppError('MALFORMED_URL', 400, 'The URL is not correctly encoded.'),
+};
+
+function fromRequestReading(cause: unknown): AppError | undefined {
+  const e = cause as { code?: unknown; statusCode?: unknown } | null;
+  if (!e || typeof e !== 'object' || typeof e.statusCode !== 'number' || e.statusCode < 400 || e.statusCode >= 500) return undefined;
+  const known = typeof e.code === 'string' ? REQUEST_READING[e.code] : undefined;
+  return known ? known() : new AppError(`HTTP_${e.statusCode}`, e.statusCode, 'The request could not be read.');
 }
