@@ -124,14 +124,14 @@ async function main() {
         // Fresh event ids, so that the insert inserts instead of hitting ON CONFLICT DO NOTHING.
         if (/^INSERT INTO tracking_events/.test(q.shape) && Array.isArray(values[3])) values[3] = values[3].map((id) => `${id}-explain-${r}-${Date.now()}`);
         if (/^WITH guard AS/.test(q.shape)) {
-          // The guarded write: the shipments' current versions (else the guard fails and nothing is written),
-          // and fresh event ids in the event, history and outbox rows ($3–$5, JSON).
-          const updates = JSON.parse(values[1]);
+          // The guarded write: the shipments' current versions (else the guard refuses them and nothing is
+          // written), and fresh event ids in the event, history and outbox rows ($2–$4, JSON).
+          const updates = JSON.parse(values[0]);
           const { rows } = await c.query('SELECT id, version FROM shipments WHERE id = ANY($1::uuid[])', [updates.map((u) => u.id)]);
           const versions = new Map(rows.map((row) => [row.id, row.version]));
-          values[1] = JSON.stringify(updates.map((u) => ({ ...u, version: versions.get(u.id) })));
+          values[0] = JSON.stringify(updates.map((u) => ({ ...u, version: versions.get(u.id) })));
           const suffix = `-explain-${r}-${Date.now()}`;
-          for (const k of [2, 3, 4]) values[k] = JSON.stringify(JSON.parse(values[k]).map((row) => ({ ...row, external_event_id: row.external_event_id + suffix })));
+          for (const k of [1, 2, 3]) values[k] = JSON.stringify(JSON.parse(values[k]).map((row) => ({ ...row, external_event_id: row.external_event_id + suffix })));
         }
         return { text: q.sample.text, values };
       },
@@ -139,7 +139,7 @@ async function main() {
   const size = Math.max(
     1,
     ...queries.filter((q) => /^INSERT INTO tracking_events/.test(q.shape)).map((q) => (q.sample.values && Array.isArray(q.sample.values[0]) ? q.sample.values[0].length : 1)),
-    ...queries.filter((q) => /^WITH guard AS/.test(q.shape)).map((q) => JSON.parse(q.sample.values[2]).length),
+    ...queries.filter((q) => /^WITH guard AS/.test(q.shape)).map((q) => JSON.parse(q.sample.values[1]).length),
   );
   print(`Passage, as sampled (${size} event(s) per statement), median of ${reps}:`, await explainSet(benchUrl, statements, reps, showPlans));
 

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Counter } from 'prom-client';
 import { DataSource } from 'typeorm';
+import { MetricsService } from '../../src/modules/metrics/metrics.service';
 import { EventCode, replayJourney, STATUS_EVENT_TYPE } from '../../src/modules/shipments/journey';
-import { JourneyRepository } from '../../src/modules/shipments/journey.repository';
-import { JourneyEventDraft, JourneyService } from '../../src/modules/shipments/journey.service';
+import { JourneyBatch, JourneyRepository } from '../../src/modules/shipments/journey.repository';
+import { JourneyEventDraft, JourneyEventResult, JourneyService } from '../../src/modules/shipments/journey.service';
 import { bookShipment, createCarrier, createRetailer, postScans, scan, TestCarrier, TestRetailer } from '../factories';
 import { journeyTableCounts, shipmentRows } from '../utils/journey-rows';
 import { createTestApp, TestApp } from '../utils/test-app';
@@ -47,15 +49,25 @@ function expectChained(history: { from_status: string | null; to_status: string;
 }
 
 
+/** A counter's value for one set of labels (0 before its first increment). */
+async function counterValue(counter: Counter<string>, labels: Record<string, string>): Promise<number> {
+  const { values } = await counter.get();
+  return values.find((v) => Object.entries(labels).every(([k, x]) => v.labels[k] === x))?.value ?? 0;
+}
+
 /**
- * Breaks the next batch's last write, its journey-event outbox rows (a NOT NULL column left empty), so that the
- * statement fails after its events, status update and history have been written (a fault at the worst moment).
+ * Breaks the next batch's (or the next `which` batch's) last write, its journey-event outbox rows (a NOT NULL
+ * column left empty), so that the statement fails after its events, status update and history have been
+ * written (a fault at the worst moment).
  */
-function failOutboxWrite(repository: JourneyRepository) {
+function failOutboxWrite(repository: JourneyRepository, which: (batch: JourneyBatch) => boolean = () => true) {
   const write = repository.writeBatch.bind(repository);
-  return jest.spyOn(repository, 'writeBatch').mockImplementationOnce((db, batch, now) =>
-    write(db, { ...batch, journeyEvents: batch.journeyEvents.map((j) => ({ ...j, type: null as unknown as string })) }, now),
-  );
+  let failed = false;
+  return jest.spyOn(repository, 'writeBatch').mockImplementation((db, batch, now) => {
+    if (failed || !which(batch)) return write(db, batch, now);
+    failed = true;
+    return write(db, { ...batch, journeyEvents: batch.journeyEvents.map((j) => ({ ...j, type: null as unknown as string })) }, now);
+  });
 }
 
 describe('journey transitions against PostgreSQL', () => {
@@ -73,6 +85,30 @@ describe('journey transitions against PostgreSQL', () => {
     carrier = await createCarrier(t.http);
   });
   afterAll(() => t.close());
+
+  /**
+   * Runs `meanwhile` (another request's write) right after each of the next `times` reads by `method`, as if
+   * it landed between that read and the write decided on it. Reads made by `meanwhile` itself pass through.
+   */
+  function interleave<M extends 'findShipmentsAndDuplicates' | 'loadHistory'>(method: M, meanwhile: () => Promise<unknown>, times: number) {
+    const repository = t.app.get(JourneyRepository);
+    const read = (repository[method] as (...args: unknown[]) => Promise<unknown>).bind(repository);
+    let left = times;
+    let inside = false;
+    return jest.spyOn(repository, method as 'findShipmentsAndDuplicates').mockImplementation(async (...args: unknown[]) => {
+      const result = await read(...args);
+      if (left > 0 && !inside) {
+        left--;
+        inside = true;
+        try {
+          await meanwhile();
+        } finally {
+          inside = false;
+        }
+      }
+      return result as Awaited<ReturnType<JourneyRepository['findShipmentsAndDuplicates']>>;
+    });
+  }
 
   const draft = (shipmentId: string, code: EventCode, at: number, extra: Partial<JourneyEventDraft> = {}): JourneyEventDraft => ({
     shipmentId,
@@ -143,30 +179,6 @@ describe('journey transitions against PostgreSQL', () => {
   });
 
   describe('optimistic writes: read, decide, then one guarded statement', () => {
-    /**
-     * Runs `meanwhile` (another request's write) right after each of the next `times` reads by `method`, as if
-     * it landed between that read and the write decided on it. Reads made by `meanwhile` itself pass through.
-     */
-    function interleave<M extends 'findShipmentsAndDuplicates' | 'loadHistory'>(method: M, meanwhile: () => Promise<unknown>, times: number) {
-      const repository = t.app.get(JourneyRepository);
-      const read = (repository[method] as (...args: unknown[]) => Promise<unknown>).bind(repository);
-      let left = times;
-      let inside = false;
-      return jest.spyOn(repository, method as 'findShipmentsAndDuplicates').mockImplementation(async (...args: unknown[]) => {
-        const result = await read(...args);
-        if (left > 0 && !inside) {
-          left--;
-          inside = true;
-          try {
-            await meanwhile();
-          } finally {
-            inside = false;
-          }
-        }
-        return result as Awaited<ReturnType<JourneyRepository['findShipmentsAndDuplicates']>>;
-      });
-    }
-
     it('decides again when another write lands between its read and its write, so no transition is lost', async () => {
       const shipment = await bookShipment(t.http, retailer);
       const spy = interleave('findShipmentsAndDuplicates', () => journey.apply([draft(shipment.id, 'COLLECTED', 0)]), 1);
@@ -189,22 +201,27 @@ describe('journey transitions against PostgreSQL', () => {
       expect(rows.journeyEvents.map((e) => e.type)).toEqual(['shipment.booked', 'shipment.collected', 'shipment.in_transit']);
     });
 
-    it('writes nothing for any shipment of a batch when one of them changed since its read', async () => {
+    it('writes the shipments of a batch that did not change since its read, and decides again only the one that did', async () => {
       const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
       const repository = t.app.get(JourneyRepository);
       const write = jest.spyOn(repository, 'writeBatch');
       const spy = interleave('findShipmentsAndDuplicates', () => journey.apply([draft(b.id, 'COLLECTED', 0)]), 1);
+      const refusals = () => counterValue(t.app.get(MetricsService).journeyRetries, { reason: 'shipment_changed' });
+      const refusedBefore = await refusals();
       try {
         const results = await journey.apply([draft(a.id, 'COLLECTED', 0), draft(b.id, 'HUB_SCAN', 10)]);
         expect(results).toEqual([
           expect.objectContaining({ result: 'applied', statusBefore: 'booked', status: 'collected' }),
           expect.objectContaining({ result: 'applied', statusBefore: 'collected', status: 'in_transit' }),
         ]);
-        const ours = write.mock.calls.flatMap((call, i) => (call[1].updates.length === 2 ? [write.mock.results[i].value] : []));
-        await expect(Promise.all(ours)).resolves.toEqual([
-          { guarded: 1, inserted: 0 },
-          { guarded: 2, inserted: 2 },
+        // Our writes carry the HUB_SCAN (the other request's does not): the first wrote `a` only, the second `b`.
+        const ours = write.mock.calls.flatMap((call, i) => (call[1].events.some((e) => e.code === 'HUB_SCAN') ? [i] : []));
+        expect(ours.map((i) => write.mock.calls[i][1].updates.map((u) => u.id))).toEqual([[a.id, b.id].sort(), [b.id]]);
+        await expect(Promise.all(ours.map((i) => write.mock.results[i].value))).resolves.toEqual([
+          { written: new Set([a.id]), inserted: 1 },
+          { written: new Set([b.id]), inserted: 1 },
         ]);
+        await expect(refusals()).resolves.toBe(refusedBefore + 1);
       } finally {
         spy.mockRestore();
         write.mockRestore();
@@ -452,23 +469,63 @@ describe('journey transitions against PostgreSQL', () => {
       expect(retry.map((r) => r.result)).toEqual(['applied', 'applied']);
     });
 
-    it('writes nothing at all when a batch over many shipments, written under their locks, fails part-way', async () => {
+    it('writes nothing of a round under the locks that fails part-way, and keeps what earlier rounds wrote', async () => {
       const shipments = await Promise.all(Array.from({ length: 9 }, () => bookShipment(t.http, retailer)));
-      const before = await Promise.all(shipments.map((s) => journeyTableCounts(db, s.id)));
+      const [hot, alsoHot] = shipments;
       const repository = t.app.get(JourneyRepository);
-      const read = jest.spyOn(repository, 'findShipmentsAndDuplicates');
-      const spy = failOutboxWrite(repository);
+      // Two shipments change after each of the batch's optimistic reads, so they are left to a round under their locks.
+      let minute = 0;
+      const meanwhile = () => journey.apply([draft(hot.id, 'HUB_SCAN', ++minute), draft(alsoHot.id, 'HUB_SCAN', minute)]);
+      const read = interleave('findShipmentsAndDuplicates', meanwhile, 3);
+      let ourWrites = 0;
+      const spy = failOutboxWrite(repository, (batch) => batch.events.some((e) => e.code === 'OUT_FOR_DELIVERY') && ++ourWrites === 4);
+      const ours = shipments.map((s) => draft(s.id, 'OUT_FOR_DELIVERY', 100));
+      const hotBefore = await Promise.all([journeyTableCounts(db, hot.id), journeyTableCounts(db, alsoHot.id)]);
       try {
-        await expect(journey.apply(shipments.map((s) => draft(s.id, 'COLLECTED', 0)))).rejects.toThrow(/null value in column "type"/);
-        // Nine shipments: over the optimistic limit, so the batch locked them from its first read.
-        expect(read.mock.calls.map((call) => call[3])).toEqual([{ lock: true, stored: false }]);
+        await expect(journey.apply(ours)).rejects.toThrow(/null value in column "type"/);
+        expect(read.mock.calls.map((call) => call[3])).toEqual([...Array(6).fill({ lock: false, stored: false }), { lock: true, stored: false }]);
       } finally {
         spy.mockRestore();
         read.mockRestore();
       }
-      await expect(Promise.all(shipments.map((s) => journeyTableCounts(db, s.id)))).resolves.toEqual(before);
-      const retry = await journey.apply(shipments.map((s) => draft(s.id, 'COLLECTED', 0)));
-      expect(retry.map((r) => r.result)).toEqual(Array(9).fill('applied'));
+      // The locked round wrote nothing: the hot shipments hold only the three HUB_SCANs written meanwhile.
+      for (const [i, s] of [hot, alsoHot].entries()) {
+        await expect(journeyTableCounts(db, s.id)).resolves.toEqual(expect.objectContaining({ tracking_events: hotBefore[i].tracking_events + 3, version: hotBefore[i].version + 3 }));
+        await expect(shipmentRows(db, s.id)).resolves.toMatchObject({ status: 'in_transit' });
+      }
+      const others = await Promise.all(shipments.slice(2).map((s) => shipmentRows(db, s.id)));
+      expect(others.map((r) => r.status)).toEqual(Array(7).fill('out_for_delivery'));
+      const retry = await journey.apply(ours.map((d) => ({ ...d })));
+      expect(retry.map((r) => r.result)).toEqual([...Array(2).fill('applied'), ...Array(7).fill('duplicate')]);
+    });
+
+    it('keeps the shipments a batch wrote when deciding the rest again fails, and says which events were answered', async () => {
+      const [a, b] = await Promise.all([bookShipment(t.http, retailer), bookShipment(t.http, retailer)]);
+      const repository = t.app.get(JourneyRepository);
+      const read = interleave('findShipmentsAndDuplicates', () => journey.apply([draft(b.id, 'COLLECTED', 0)]), 1);
+      // The round that decides `b` again (HUB_SCAN alone) fails.
+      const spy = failOutboxWrite(repository, (batch) => batch.updates.length === 1 && batch.events.some((e) => e.code === 'HUB_SCAN'));
+      const hubScan = draft(b.id, 'HUB_SCAN', 10);
+      // A repeat of the HUB_SCAN within the call, naming `a`: it is answered only once its first copy is written.
+      const ours = [draft(a.id, 'COLLECTED', 0), hubScan, { ...hubScan, shipmentId: a.id }];
+      const answered = new Map<JourneyEventDraft, JourneyEventResult>();
+      try {
+        await expect(journey.apply(ours, {}, answered)).rejects.toThrow(/null value in column "type"/);
+      } finally {
+        spy.mockRestore();
+        read.mockRestore();
+      }
+      expect([...answered]).toEqual([[ours[0], expect.objectContaining({ result: 'applied', status: 'collected' })]]);
+      const [rowsA, rowsB] = await Promise.all([shipmentRows(db, a.id), shipmentRows(db, b.id)]);
+      expect(rowsA.history.map((h) => h.to_status)).toEqual(['booked', 'collected']);
+      expect(rowsB.history.map((h) => h.to_status)).toEqual(['booked', 'collected']);
+      expect(rowsB.events.map((e) => e.code)).toEqual(['COLLECTED']);
+      // Sent again: the event already written is a duplicate, the other one is applied.
+      await expect(journey.apply(ours.map((d) => ({ ...d })))).resolves.toEqual([
+        { result: 'duplicate' },
+        expect.objectContaining({ result: 'applied', statusBefore: 'collected', status: 'in_transit' }),
+        { result: 'duplicate' },
+      ]);
     });
 
     it('writes nothing when the HTTP batch fails inside the database', async () => {

@@ -35,6 +35,13 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly journeyRetries = new Counter({
+    name: 'passage_journey_write_retries_total',
+    help: 'Journey write rounds done again: shipments changed since they were read (counted per shipment), an event stored meanwhile, or a transient database error',
+    labelNames: ['reason'] as const,
+    registers: [this.registry],
+  });
+
   readonly shipmentsBooked = new Counter({
     name: 'passage_shipments_booked_total',
     help: 'Shipments booked',

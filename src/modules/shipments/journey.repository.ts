@@ -134,12 +134,12 @@ const LOAD_HISTORY: PreparedStatement = {
 
 /**
  * Every write of a batch. `guard` locks, in id order, the shipments whose version is still the one the
- * decision was made on; nothing is written unless all of them are. Rows are passed as JSON ($2–$5).
+ * decision was made on; only those shipments and their rows are written. Rows are passed as JSON ($1–$4).
  */
 const WRITE_BATCH: PreparedStatement = {
   name: 'journey_write',
   text: `WITH guard AS (
-         SELECT s.id FROM shipments s JOIN json_to_recordset($2::json) AS g(id uuid, version int) ON s.id = g.id AND s.version = g.version
+         SELECT s.id FROM shipments s JOIN json_to_recordset($1::json) AS g(id uuid, version int) ON s.id = g.id AND s.version = g.version
           ORDER BY s.id FOR UPDATE OF s
        ), upd AS (
          UPDATE shipments s
@@ -152,35 +152,35 @@ const WRITE_BATCH: PreparedStatement = {
                 return_reference = CASE WHEN u.return_requested_at IS NOT NULL
                                         THEN COALESCE(s.return_reference, 'R' || s.tracking_number) ELSE s.return_reference END,
                 version = s.version + 1,
-                updated_at = CASE WHEN u.status <> s.status THEN $6::timestamptz ELSE s.updated_at END
-           FROM json_to_recordset($2::json) AS u(id uuid, version int, status text, rank int, status_changed_at timestamptz,
+                updated_at = CASE WHEN u.status <> s.status THEN $5::timestamptz ELSE s.updated_at END
+           FROM json_to_recordset($1::json) AS u(id uuid, version int, status text, rank int, status_changed_at timestamptz,
                 last_event_occurred_at timestamptz, delivered_at timestamptz, return_requested_at timestamptz)
-          WHERE s.id = u.id AND s.version = u.version AND (SELECT count(*) FROM guard) = $1
+          WHERE s.id = u.id AND s.id IN (SELECT id FROM guard)
           RETURNING s.id
        ), ins AS (
          INSERT INTO tracking_events (shipment_id, retailer_id, source, external_event_id, code, original_code, reason,
                 occurred_at, location, description, raw, outcome, late, status_before, status_after)
          SELECT e.shipment_id, e.retailer_id, e.source, e.external_event_id, e.code, e.original_code, e.reason,
                 e.occurred_at, e.location, e.description, e.raw, e.outcome, e.late, e.status_before, e.status_after
-           FROM json_to_recordset($3::json) AS e(shipment_id uuid, retailer_id uuid, source text, external_event_id text, code text,
+           FROM json_to_recordset($2::json) AS e(shipment_id uuid, retailer_id uuid, source text, external_event_id text, code text,
                 original_code text, reason text, occurred_at timestamptz, location jsonb, description text, raw jsonb,
                 outcome text, late boolean, status_before text, status_after text)
-          WHERE (SELECT count(*) FROM guard) = $1
+          WHERE e.shipment_id IN (SELECT id FROM guard)
          RETURNING id, source, external_event_id
        ), hist AS (
          INSERT INTO shipment_status_history (shipment_id, retailer_id, from_status, to_status, tracking_event_id, cause, occurred_at)
          SELECT h.shipment_id, h.retailer_id, h.from_status, h.to_status, ins.id, h.cause, h.occurred_at
-           FROM json_to_recordset($4::json) AS h(shipment_id uuid, retailer_id uuid, from_status text, to_status text,
+           FROM json_to_recordset($3::json) AS h(shipment_id uuid, retailer_id uuid, from_status text, to_status text,
                 source text, external_event_id text, cause text, occurred_at timestamptz)
            JOIN ins ON ins.source = h.source AND ins.external_event_id = h.external_event_id
        ), outbox AS (
          INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
          SELECT j.shipment_id, j.retailer_id, j.type, j.payload || jsonb_build_object('trackingEventId', ins.id::text), j.occurred_at
-           FROM json_to_recordset($5::json) AS j(shipment_id uuid, retailer_id uuid, type text, payload jsonb,
+           FROM json_to_recordset($4::json) AS j(shipment_id uuid, retailer_id uuid, type text, payload jsonb,
                 occurred_at timestamptz, source text, external_event_id text)
            JOIN ins ON ins.source = j.source AND ins.external_event_id = j.external_event_id
        )
-       SELECT (SELECT count(*) FROM guard)::int AS guarded, (SELECT count(*) FROM ins)::int AS inserted`,
+       SELECT (SELECT array_agg(id)::text[] FROM guard) AS written, (SELECT count(*) FROM ins)::int AS inserted`,
 };
 
 /**
@@ -230,19 +230,19 @@ export class JourneyRepository {
   }
 
   /**
-   * Every write of a batch in one statement, guarded: nothing at all is written unless every shipment's
-   * `version` is still the one the decision was made on. Every write bumps `version`, so a concurrent write
-   * to any of the shipments (a status move, or only an event that a replay would have had to see) fails the
-   * guard. Run on its own it commits atomically, without a transaction around it. An event already stored
+   * Every write of a batch in one statement, guarded per shipment: a shipment's update, events, history and
+   * outbox rows are written only if its `version` is still the one the decision was made on. Every write
+   * bumps `version`, so a concurrent write to the shipment (a status move, or only an event that a replay
+   * would have had to see) fails its guard, and the caller decides that shipment again. Run on its own it
+   * commits atomically, without a transaction around it. An event already stored
    * (earlier, or concurrently) under the same (source, id) fails the statement with a unique violation (no ON CONFLICT:
    * a skipped insert would leave its update behind). Shipment updates leave indexed columns untouched when
    * the status does not move, so those stay HOT updates.
-   * Returns how many shipments passed the guard and how many events were inserted.
+   * Returns the shipments that passed the guard (and were written) and how many events were inserted.
    */
-  async writeBatch(db: EntityManager, batch: JourneyBatch, now: Date): Promise<{ guarded: number; inserted: number }> {
+  async writeBatch(db: EntityManager, batch: JourneyBatch, now: Date): Promise<{ written: Set<string>; inserted: number }> {
     const { events, updates, history, journeyEvents } = batch;
-    const [counts] = await runPrepared<{ guarded: number; inserted: number }>(db, WRITE_BATCH, [
-      updates.length,
+    const [row] = await runPrepared<{ written: string[] | null; inserted: number }>(db, WRITE_BATCH, [
       JSON.stringify(
         updates.map((r) => ({
           id: r.id,
@@ -299,7 +299,7 @@ export class JourneyRepository {
       ),
       now,
     ]);
-    return counts;
+    return { written: new Set(row.written ?? []), inserted: row.inserted };
   }
 }
 

@@ -32,26 +32,24 @@ class MoveRefused extends Error {
 /** Optimistic attempts before falling back to locking the shipments; then locked attempts up to MAX_ATTEMPTS. */
 const OPTIMISTIC_ATTEMPTS = 3;
 const MAX_ATTEMPTS = 8;
-/**
- * Batches naming more shipments lock from the start: the more shipments, the likelier one of them changes
- * between the read and the write, and a conflict redoes the whole batch (at 100 random shipments out of
- * 20 000 with 4 concurrent batches, nearly every other write conflicted). Their two extra round trips
- * (BEGIN, COMMIT) are spread over many events anyway.
- */
-const OPTIMISTIC_MAX_SHIPMENTS = 8;
-
 type Fresh = TrackingEventFields & { key: string; draft: JourneyEventDraft; requireMove?: boolean };
 
 /**
- * Applies events to shipments: ingest → transition → outbox, all of a batch or nothing.
+ * Applies events to shipments: ingest → transition → outbox. Each shipment's writes are atomic: its events,
+ * its status update, its status history and its journey-event outbox rows land together or not at all.
  *
- * Optimistic first: read the shipments (no lock, no transaction), decide, and write everything in one guarded statement that commits on its own: the guarded status update, the events,
- * the status history and the journey-event outbox rows, only if no shipment changed since it was read
- * (its `version`). Two round trips per call. On a conflict, read and decide again; after OPTIMISTIC_ATTEMPTS
- * conflicts, or straight away for batches over many shipments, the same read and write run in a transaction
- * that locks the shipments in id order first, so a hot shipment cannot starve a caller. Events are taken as
- * new at first; when the write meets one already stored (its unique (source, id)), the next read also looks
- * up the stored ones, which are then answered `duplicate`.
+ * Optimistic first: read the shipments (no lock, no transaction), decide, and write everything in one
+ * statement that commits on its own, guarded per shipment: a shipment is written only if it has not changed
+ * since it was read (its `version`). Two round trips per call. The shipments the guard refused are read and
+ * decided again, alone, while the others stay written; after OPTIMISTIC_ATTEMPTS rounds, the same read and
+ * write run in a transaction that locks the remaining shipments in id order first, so a hot shipment cannot
+ * starve a caller. Events are taken as new at first; when the write meets one already stored (its unique
+ * (source, id)), the statement writes nothing and the next read also looks up the stored ones, which are
+ * then answered `duplicate`.
+ *
+ * A call that fails part-way (a lost connection, MAX_ATTEMPTS conflicts) may have written some of its
+ * shipments: `answered` (when given) holds what those events were answered, and calling again answers them
+ * `duplicate`, as for any repeated event.
  */
 @Injectable()
 export class JourneyService {
@@ -64,38 +62,56 @@ export class JourneyService {
     private readonly metrics: MetricsService,
   ) {}
 
-  /** `scope.retailerId`: only that retailer's shipments can be touched; others are `unknown_shipment`. */
-  async apply(drafts: JourneyEventDraft[], scope: { retailerId?: string } = {}): Promise<JourneyEventResult[]> {
+  /**
+   * `scope.retailerId`: only that retailer's shipments can be touched; others are `unknown_shipment`.
+   * `answered` is filled as events are answered, so that a caller can tell, after a failure, which were.
+   */
+  async apply(
+    drafts: JourneyEventDraft[],
+    scope: { retailerId?: string } = {},
+    answered = new Map<JourneyEventDraft, JourneyEventResult>(),
+  ): Promise<JourneyEventResult[]> {
     if (drafts.length === 0) return [];
-    const shipmentCount = new Set(drafts.map((d) => d.trackingNumber ?? d.shipmentId)).size;
+    if (drafts.length > 1 && drafts.some((d) => d.requireMove)) throw new Error('an event that must move its shipment is applied alone');
     // Events are taken as new until the write's unique (source, id) says one is stored: repeats are the rare
     // case, and looking every event up first cost an index probe each, or, with a plan cached while
     // tracking_events was small, a scan of the whole table per write.
     let stored = false;
-    for (let attempt = 1; ; attempt++) {
-      const lock = attempt > OPTIMISTIC_ATTEMPTS || shipmentCount > OPTIMISTIC_MAX_SHIPMENTS;
+    let pending = drafts;
+    for (let attempt = 1; pending.length > 0; attempt++) {
+      if (attempt > MAX_ATTEMPTS) throw new Error(`journey write conflicted ${MAX_ATTEMPTS} times`);
+      const lock = attempt > OPTIMISTIC_ATTEMPTS;
+      const round = pending;
       try {
         const outcome = lock
-          ? await this.db.transaction((tx) => this.attempt(tx, drafts, scope, { lock, stored }))
-          : await this.attempt(this.db.manager, drafts, scope, { lock, stored });
-        if (outcome) return outcome;
+          ? await this.db.transaction((tx) => this.attempt(tx, round, scope, { lock, stored }))
+          : await this.attempt(this.db.manager, round, scope, { lock, stored });
+        for (const [draft, result] of outcome.answered) answered.set(draft, result);
+        pending = outcome.retry;
+        if (outcome.refused > 0) this.metrics.journeyRetries.inc({ reason: 'shipment_changed' }, outcome.refused);
       } catch (error) {
         if (error instanceof MoveRefused) return drafts.map(() => ({ result: 'rejected', status: error.status }));
         if (!isRetryable(error) || attempt >= MAX_ATTEMPTS) throw error;
-        if (errorCode(error) === UNIQUE_VIOLATION) stored = true;
+        const meetsStored = errorCode(error) === UNIQUE_VIOLATION;
+        stored ||= meetsStored;
+        this.metrics.journeyRetries.inc({ reason: meetsStored ? 'event_stored' : 'transient' });
       }
-      if (attempt >= MAX_ATTEMPTS) throw new Error(`journey write conflicted ${attempt} times`);
-      this.logger.debug({ attempt, lock }, 'journey transition conflict; retrying');
+      if (pending.length > 0) this.logger.debug({ attempt, lock, left: pending.length }, 'journey transition conflict; retrying');
     }
+    return drafts.map((d) => answered.get(d)!);
   }
 
-  /** One read-decide-write round. Null when the guard found a shipment changed since it was read. */
+  /**
+   * One read-decide-write round over `drafts`. Answers the drafts whose shipment was written, or that name
+   * no shipment, or repeat a stored event; returns as `retry` those whose shipment changed since it was read
+   * (the guard refused it), with any repeat of theirs within the call: they are read and decided again.
+   */
   private async attempt(
     db: EntityManager,
     drafts: JourneyEventDraft[],
     scope: { retailerId?: string },
     options: { lock: boolean; stored: boolean },
-  ): Promise<JourneyEventResult[] | null> {
+  ): Promise<{ answered: Map<JourneyEventDraft, JourneyEventResult>; retry: JourneyEventDraft[]; refused: number }> {
     const now = this.clock.now();
     const byTrackingNumber = drafts[0].trackingNumber !== undefined;
     const refs = [...new Set(drafts.map((d) => (byTrackingNumber ? d.trackingNumber : d.shipmentId) ?? ''))];
@@ -110,21 +126,28 @@ export class JourneyService {
 
     const results = new Map<JourneyEventDraft, JourneyEventResult>();
     const fresh = new Map<string, Fresh[]>();
-    const seenInBatch = new Set<string>();
+    /** The shipment whose write answers a draft: its own, or, for a repeat within the call, the first one's. */
+    const writtenWith = new Map<JourneyEventDraft, string>();
+    const seenInBatch = new Map<string, string>();
     for (const draft of drafts) {
       const key = eventKey(draft.source, draft.externalEventId);
       const shipment = shipments.get((byTrackingNumber ? draft.trackingNumber : draft.shipmentId) ?? '');
+      const first = seenInBatch.get(key);
       if (!shipment) results.set(draft, { result: 'unknown_shipment' });
-      else if (read.existing.has(key) || seenInBatch.has(key)) results.set(draft, { result: 'duplicate' });
-      else {
-        seenInBatch.add(key);
+      else if (read.existing.has(key)) results.set(draft, { result: 'duplicate' });
+      else if (first !== undefined) {
+        results.set(draft, { result: 'duplicate' });
+        writtenWith.set(draft, first);
+      } else {
+        seenInBatch.set(key, shipment.id);
+        writtenWith.set(draft, shipment.id);
         const list = fresh.get(shipment.id);
         const event = freshEvent(draft, shipment.id, key);
         if (list) list.push(event);
         else fresh.set(shipment.id, [event]);
       }
     }
-    if (fresh.size === 0) return drafts.map((d) => results.get(d)!);
+    if (fresh.size === 0) return { answered: results, retry: [], refused: 0 };
     const shipmentsById = new Map(read.shipments.map((s) => [s.id, s]));
 
     const replayIds = [...fresh.entries()]
@@ -141,7 +164,7 @@ export class JourneyService {
     }
 
     const batch: JourneyBatch = { events: [], updates: [], history: [], journeyEvents: [] };
-    const moves: JourneyStatus[] = [];
+    const moves: { shipmentId: string; to: JourneyStatus }[] = [];
     for (const [shipmentId, events] of fresh) {
       const shipment = shipmentsById.get(shipmentId)!;
       const decision = decideShipmentJourney(this.state(shipment), events, histories.get(shipmentId) ?? []);
@@ -188,7 +211,7 @@ export class JourneyService {
           occurredAt: t.event.occurredAt,
         });
         batch.journeyEvents.push(this.journeyEvent(shipment, STATUS_EVENT_TYPE[t.to], t.event, t.from, t.to));
-        moves.push(t.to);
+        moves.push({ shipmentId, to: t.to });
       }
       const changedBy = decision.statusChangedBy;
       batch.updates.push({
@@ -203,12 +226,14 @@ export class JourneyService {
       });
     }
 
-    const { guarded, inserted } = await this.repository.writeBatch(db, batch, now);
-    if (guarded !== batch.updates.length) return null;
+    const { written, inserted } = await this.repository.writeBatch(db, batch, now);
+    const expected = batch.events.reduce((n, e) => n + (written.has(e.shipmentId) ? 1 : 0), 0);
     // Cannot happen: a concurrent duplicate fails the statement instead. Refuse rather than report a half write.
-    if (inserted !== batch.events.length) throw new Error(`inserted ${inserted} of ${batch.events.length} events`);
-    for (const to of moves) this.metrics.transitions.inc({ to });
-    return drafts.map((d) => results.get(d)!);
+    if (inserted !== expected) throw new Error(`inserted ${inserted} of ${expected} events`);
+    for (const t of moves) if (written.has(t.shipmentId)) this.metrics.transitions.inc({ to: t.to });
+    const retry = drafts.filter((d) => writtenWith.has(d) && !written.has(writtenWith.get(d)!));
+    for (const draft of retry) results.delete(draft);
+    return { answered: results, retry, refused: fresh.size - written.size };
   }
 
   private state(shipment: { status: JourneyStatus; last_event_occurred_at: Date | null }) {

@@ -4,18 +4,26 @@ import { MAX_EVENTS_PER_WRITE, MAX_EVENTS_TO_GROUP, MAX_WRITES_IN_FLIGHT, ScanCo
 
 /** A journey whose writes finish only when the test says so; each call is recorded with its drafts and scope. */
 class HeldJourney {
-  readonly calls: { drafts: JourneyEventDraft[]; scope: { retailerId?: string }; finish: () => void; fail: (error: Error) => void }[] = [];
+  readonly calls: {
+    drafts: JourneyEventDraft[];
+    scope: { retailerId?: string };
+    finish: () => void;
+    fail: (error: Error) => void;
+    /** Answers some drafts, as a write that stored their shipments before failing would have. */
+    answer: (drafts: JourneyEventDraft[]) => void;
+  }[] = [];
   /** Drafts whose write fails, whichever group they are in. */
   readonly poisoned = new Set<JourneyEventDraft>();
 
-  apply(drafts: JourneyEventDraft[], scope: { retailerId?: string }): Promise<JourneyEventResult[]> {
+  apply(drafts: JourneyEventDraft[], scope: { retailerId?: string }, answered = new Map<JourneyEventDraft, JourneyEventResult>()): Promise<JourneyEventResult[]> {
     return new Promise((resolve, reject) => {
-      const results = drafts.map((d) => ({ result: 'applied', late: false, status: 'collected', statusBefore: d.externalEventId }) as JourneyEventResult);
+      const result = (d: JourneyEventDraft) => ({ result: 'applied', late: false, status: 'collected', statusBefore: d.externalEventId }) as JourneyEventResult;
       this.calls.push({
         drafts,
         scope,
-        finish: () => (drafts.some((d) => this.poisoned.has(d)) ? reject(new Error('bad row')) : resolve(results)),
+        finish: () => (drafts.some((d) => this.poisoned.has(d)) ? reject(new Error('bad row')) : resolve(drafts.map(result))),
         fail: reject,
+        answer: (some) => some.forEach((d) => answered.set(d, result(d))),
       });
     });
   }
@@ -133,5 +141,25 @@ describe('ScanCoalescer', () => {
     await expect(good.then(idsOf)).resolves.toEqual(['good']);
     await expect(failing).rejects.toThrow('bad row');
     await expect(alsoGood.then(idsOf)).resolves.toEqual(['fine', 'fine2']);
+  });
+  it('keeps the answers a failed group already gave, and writes only the rest of each request again', async () => {
+    const { sut, journey } = newCoalescer();
+    fillSlots(sut);
+    const answeredAlready = sut.apply([draft('stored')], {});
+    const half = sut.apply([draft('half1'), draft('half2')], {});
+    const unanswered = sut.apply([draft('left')], {});
+    journey.calls[0].finish();
+    await flush();
+    const group = journey.calls[MAX_WRITES_IN_FLIGHT];
+    expect(group.drafts.map((d) => d.externalEventId)).toEqual(['stored', 'half1', 'half2', 'left']);
+    group.answer(group.drafts.slice(0, 2));
+    group.fail(new Error('connection lost'));
+    await flush();
+    const again = journey.calls.slice(MAX_WRITES_IN_FLIGHT + 1);
+    expect(again.map((c) => c.drafts.map((d) => d.externalEventId))).toEqual([['half2'], ['left']]);
+    for (const call of again) call.finish();
+    await expect(answeredAlready.then(idsOf)).resolves.toEqual(['stored']);
+    await expect(half.then(idsOf)).resolves.toEqual(['half1', 'half2']);
+    await expect(unanswered.then(idsOf)).resolves.toEqual(['left']);
   });
 });

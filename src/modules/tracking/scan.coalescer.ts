@@ -30,10 +30,10 @@ interface Pending {
  * one write. A carrier posting one scan per request thus pays one read and one guarded write per group,
  * not per scan, and a lone request waits for nothing.
  *
- * Each request keeps its own meaning: its events are all written or none; requests of different scopes
- * (a carrier's, or one retailer's own) are never mixed; and if a shared write fails for any reason other
- * than a conflict (which the journey retries), each request is written again on its own, so one request's
- * failure is never another's. Concurrent requests have no order between them, and the journey decides a
+ * Each request keeps its own meaning: requests of different scopes (a carrier's, or one retailer's own) are
+ * never mixed; and if a shared write fails for any reason other than a conflict (which the journey retries),
+ * each request keeps the answers its events already had (their shipments were written before the failure)
+ * and the rest of its events are written again on their own, so one request's failure is never another's. Concurrent requests have no order between them, and the journey decides a
  * group exactly as if its events had arrived one by one in `occurredAt` order.
  */
 @Injectable()
@@ -87,20 +87,33 @@ export class ScanCoalescer {
       return;
     }
     let results: JourneyEventResult[];
+    const answered = new Map<JourneyEventDraft, JourneyEventResult>();
     try {
       results = await this.journey.apply(
         group.flatMap((p) => p.drafts),
         scope,
+        answered,
       );
     } catch {
       // Whatever failed the shared write belongs to one request at most: let each meet its own outcome.
-      await Promise.all(group.map((p) => this.journey.apply(p.drafts, scope).then(p.resolve, p.reject)));
+      await Promise.all(group.map((p) => this.applyUnanswered(p, scope, answered)));
       return;
     }
     let offset = 0;
     for (const p of group) {
       p.resolve(results.slice(offset, offset + p.drafts.length));
       offset += p.drafts.length;
+    }
+  }
+
+  /** Writes a request's events that a failed shared write left unanswered, alone, and answers the request. */
+  private async applyUnanswered(p: Pending, scope: { retailerId?: string }, answered: Map<JourneyEventDraft, JourneyEventResult>) {
+    try {
+      const rest = p.drafts.filter((d) => !answered.has(d));
+      const results = rest.length > 0 ? await this.journey.apply(rest, scope) : [];
+      p.resolve(p.drafts.map((d) => answered.get(d) ?? results[rest.indexOf(d)]));
+    } catch (error) {
+      p.reject(error);
     }
   }
 }
