@@ -216,7 +216,7 @@ describe('journey transitions against PostgreSQL', () => {
         ]);
         // Our writes carry the HUB_SCAN (the other request's does not): the first wrote `a` only, the second `b`.
         const ours = write.mock.calls.flatMap((call, i) => (call[1].events.some((e) => e.code === 'HUB_SCAN') ? [i] : []));
-        expect(ours.map((i) => write.mock.calls[i][1].updates.map((u) => u.id))).toEqual([[a.id, b.id].sort(), [b.id]]);
+        expect(ours.map((i) => write.mock.calls[i][1].updates.map((u) => u.id).sort())).toEqual([[a.id, b.id].sort(), [b.id]]);
         await expect(Promise.all(ours.map((i) => write.mock.results[i].value))).resolves.toEqual([
           { written: new Set([a.id]), inserted: 1 },
           { written: new Set([b.id]), inserted: 1 },
