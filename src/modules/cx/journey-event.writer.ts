@@ -19,7 +19,7 @@ export async function insertJourneyEvents(tx: EntityManager, events: readonly Cx
   const rows: Array<{ id: string; shipment_id: string }> = await tx.query(
     `INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
      SELECT e.shipment_id, e.retailer_id, e.type, e.payload, e.occurred_at
-       FROM json_to_recordset($1::json) AS e(shipment_id uuid, retailer_id uuid, type text, payload jsonb, occurred_at timestamptz)
+       FROM jsonb_to_recordset($1::jsonb) AS e(shipment_id uuid, retailer_id uuid, type text, payload jsonb, occurred_at timestamptz)
      RETURNING id::text, shipment_id`,
     [JSON.stringify(events.map((e) => ({ shipment_id: e.shipmentId, retailer_id: e.retailerId, type: e.type, payload: e.payload, occurred_at: e.occurredAt })))],
   );

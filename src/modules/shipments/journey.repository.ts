@@ -139,7 +139,7 @@ const LOAD_HISTORY: PreparedStatement = {
 const WRITE_BATCH: PreparedStatement = {
   name: 'journey_write',
   text: `WITH guard AS (
-         SELECT s.id FROM shipments s JOIN json_to_recordset($1::json) AS g(id uuid, version int) ON s.id = g.id AND s.version = g.version
+         SELECT s.id FROM shipments s JOIN jsonb_to_recordset($1::jsonb) AS g(id uuid, version int) ON s.id = g.id AND s.version = g.version
           ORDER BY s.id FOR UPDATE OF s
        ), upd AS (
          UPDATE shipments s
@@ -153,7 +153,7 @@ const WRITE_BATCH: PreparedStatement = {
                                         THEN COALESCE(s.return_reference, 'R' || s.tracking_number) ELSE s.return_reference END,
                 version = s.version + 1,
                 updated_at = CASE WHEN u.status <> s.status THEN $5::timestamptz ELSE s.updated_at END
-           FROM json_to_recordset($1::json) AS u(id uuid, version int, status text, rank int, status_changed_at timestamptz,
+           FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, version int, status text, rank int, status_changed_at timestamptz,
                 last_event_occurred_at timestamptz, delivered_at timestamptz, return_requested_at timestamptz)
           WHERE s.id = u.id AND s.id IN (SELECT id FROM guard)
           RETURNING s.id
@@ -162,7 +162,7 @@ const WRITE_BATCH: PreparedStatement = {
                 occurred_at, location, description, raw, outcome, late, status_before, status_after)
          SELECT e.shipment_id, e.retailer_id, e.source, e.external_event_id, e.code, e.original_code, e.reason,
                 e.occurred_at, e.location, e.description, e.raw, e.outcome, e.late, e.status_before, e.status_after
-           FROM json_to_recordset($2::json) AS e(shipment_id uuid, retailer_id uuid, source text, external_event_id text, code text,
+           FROM jsonb_to_recordset($2::jsonb) AS e(shipment_id uuid, retailer_id uuid, source text, external_event_id text, code text,
                 original_code text, reason text, occurred_at timestamptz, location jsonb, description text, raw jsonb,
                 outcome text, late boolean, status_before text, status_after text)
           WHERE e.shipment_id IN (SELECT id FROM guard)
@@ -170,13 +170,13 @@ const WRITE_BATCH: PreparedStatement = {
        ), hist AS (
          INSERT INTO shipment_status_history (shipment_id, retailer_id, from_status, to_status, tracking_event_id, cause, occurred_at)
          SELECT h.shipment_id, h.retailer_id, h.from_status, h.to_status, ins.id, h.cause, h.occurred_at
-           FROM json_to_recordset($3::json) AS h(shipment_id uuid, retailer_id uuid, from_status text, to_status text,
+           FROM jsonb_to_recordset($3::jsonb) AS h(shipment_id uuid, retailer_id uuid, from_status text, to_status text,
                 source text, external_event_id text, cause text, occurred_at timestamptz)
            JOIN ins ON ins.source = h.source AND ins.external_event_id = h.external_event_id
        ), outbox AS (
          INSERT INTO journey_events (shipment_id, retailer_id, type, payload, occurred_at)
          SELECT j.shipment_id, j.retailer_id, j.type, j.payload || jsonb_build_object('trackingEventId', ins.id::text), j.occurred_at
-           FROM json_to_recordset($4::json) AS j(shipment_id uuid, retailer_id uuid, type text, payload jsonb,
+           FROM jsonb_to_recordset($4::jsonb) AS j(shipment_id uuid, retailer_id uuid, type text, payload jsonb,
                 occurred_at timestamptz, source text, external_event_id text)
            JOIN ins ON ins.source = j.source AND ins.external_event_id = j.external_event_id
        )

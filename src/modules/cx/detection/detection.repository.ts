@@ -224,7 +224,7 @@ export class DetectionRepository {
    */
   async lockUnchanged(tx: EntityManager, rows: ReadonlyArray<Pick<DetectedRow, 'id' | 'row_version'>>): Promise<Set<string>> {
     const locked: Array<{ id: string }> = await tx.query(
-      `SELECT s.id FROM shipments s JOIN json_to_recordset($1::json) AS c(id uuid, v text) ON s.id = c.id
+      `SELECT s.id FROM shipments s JOIN jsonb_to_recordset($1::jsonb) AS c(id uuid, v text) ON s.id = c.id
         WHERE s.xmin = c.v::xid
         ORDER BY s.id FOR NO KEY UPDATE OF s SKIP LOCKED`,
       [JSON.stringify(rows.map((r) => ({ id: r.id, v: r.row_version })))],
@@ -248,7 +248,7 @@ export class DetectionRepository {
       `WITH ins AS (
          INSERT INTO detections (shipment_id, retailer_id, detector, occurrence_key, exception_id, journey_event_id, details, detected_at)
          SELECT r.shipment_id, r.retailer_id, $2, r.occurrence_key, r.exception_id, r.journey_event_id, r.details, $3
-           FROM json_to_recordset($1::json) AS r(shipment_id uuid, retailer_id uuid, occurrence_key text, exception_id uuid,
+           FROM jsonb_to_recordset($1::jsonb) AS r(shipment_id uuid, retailer_id uuid, occurrence_key text, exception_id uuid,
                                                  journey_event_id bigint, details jsonb)
          ON CONFLICT ON CONSTRAINT detections_occurrence_key DO NOTHING
          RETURNING 1

@@ -70,7 +70,7 @@ export class EddRepository {
     if (lanes.length === 0) return [];
     const rows: Array<{ destination: string; origin: string; samples: number; p50: number | null; p90: number | null }> = await db.query(
       `SELECT l.destination, l.origin, stats.*
-         FROM json_to_recordset($1::json) AS l(destination text, origin text)
+         FROM jsonb_to_recordset($1::jsonb) AS l(destination text, origin text)
          CROSS JOIN LATERAL (
            SELECT count(*)::int AS samples,
                   percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS p50,
@@ -94,7 +94,7 @@ export class EddRepository {
     if (rows.length === 0) return;
     await tx.query(
       `UPDATE shipments s SET estimated_delivery_from = u.f, estimated_delivery_to = u.t, updated_at = $2
-         FROM json_to_recordset($1::json) AS u(id uuid, f timestamptz, t timestamptz)
+         FROM jsonb_to_recordset($1::jsonb) AS u(id uuid, f timestamptz, t timestamptz)
         WHERE s.id = u.id`,
       [JSON.stringify(rows.map((r) => ({ id: r.id, f: r.from, t: r.to }))), at],
     );

@@ -79,7 +79,7 @@ export interface ResolveOptions {
 }
 
 /** The batch as a relation, for the statements of `openMany`. */
-const OPEN_INPUT = `input AS (SELECT * FROM json_to_recordset($1::json) AS i(shipment_id uuid, retailer_id uuid, type text, severity text,
+const OPEN_INPUT = `input AS (SELECT * FROM jsonb_to_recordset($1::jsonb) AS i(shipment_id uuid, retailer_id uuid, type text, severity text,
                                                                          sla_due_at timestamptz, occurrence_key text, note text))`;
 
 /**
