@@ -771,10 +771,17 @@ function assertClean(name, summary) {
 // ---------------------------------------------------------------------------------------------------------
 // The SQL floor (pgbench)
 
-function pgbench(url, { clients, threads, seconds, script, protocol, defines = {} }) {
+/**
+ * Runs a floor script. `rate` paces it (pgbench -R, transactions scheduled evenly) and logs every transaction,
+ * so that its latency percentiles are timed as the paced load generator times Passage's: from when each
+ * transaction was due (pgbench's time plus its schedule lag).
+ */
+function pgbench(url, { clients, threads, seconds, script, protocol, defines = {}, rate }) {
   const db = parseDbUrl(url);
   const args = ['-n', '-h', db.host, '-p', db.port, '-U', db.user, '-d', db.database, '-c', String(clients), '-j', String(threads), '-T', String(seconds)];
   if (protocol) args.push('-M', protocol);
+  const logDir = rate ? fs.mkdtempSync(path.join(os.tmpdir(), 'pgbench-')) : null;
+  if (rate) args.push('-R', String(rate), '--log', `--log-prefix=${path.join(logDir, 'tx')}`);
   for (const [k, v] of Object.entries(defines)) args.push('-D', `${k}=${v}`);
   args.push('-f', path.isAbsolute(script) ? script : path.join(FLOOR_DIR, script));
   return new Promise((resolve, reject) => {
@@ -796,9 +803,25 @@ function pgbench(url, { clients, threads, seconds, script, protocol, defines = {
         latencyAvgMs: lat ? Number(lat[1]) : null,
         transactions: done ? Number(done[1]) : null,
         failed: failed ? Number(failed[1]) : 0,
+        ...(logDir && { fromDue: pgbenchLatencies(logDir) }),
       });
     });
   });
+}
+
+/** Percentiles of a paced pgbench run's per-transaction log (fields: client, tx, time µs, script, epoch s, µs, lag µs). */
+function pgbenchLatencies(logDir) {
+  const ms = [];
+  for (const file of fs.readdirSync(logDir)) {
+    for (const line of fs.readFileSync(path.join(logDir, file), 'utf8').split('\n')) {
+      const f = line.split(' ');
+      if (f.length >= 7) ms.push((Number(f[2]) + Number(f[6])) / 1000);
+    }
+  }
+  fs.rmSync(logDir, { recursive: true, force: true });
+  ms.sort((a, b) => a - b);
+  const pct = (p) => (ms.length ? round(ms[Math.min(ms.length - 1, Math.ceil((p / 100) * ms.length) - 1)], 2) : null);
+  return { transactions: ms.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: ms.length ? round(ms[ms.length - 1], 2) : null };
 }
 
 async function prepareFloor(floorUrl) {

@@ -7,7 +7,9 @@
  * BENCH_RATE (500) requests/s for BENCH_DURATION (30) s, and, for capacity, unthrottled with
  * BENCH_CAPACITY_CONNECTIONS (8) connections for BENCH_CAPACITY_DURATION (15) s.
  * The floor (pgbench lookup.sql -c 8 -j 2 -T 15) runs in the same run on passage_floor twice: exactly as
- * its README says (schema.sql: shipments without events), and with 10 events per shipment like ours.
+ * its README says (schema.sql: shipments without events), and with 10 events per shipment like ours; then
+ * paced like Passage (pgbench -R BENCH_RATE, latency from when each transaction was due), so that the p99
+ * this machine allows is printed beside Passage's.
  */
 const { randomUUID } = require('node:crypto');
 const L = require('./lib');
@@ -144,6 +146,7 @@ async function main() {
 
     let floorAsReadme = null;
     let floorWithEvents = null;
+    let floorPaced = null;
     if (!cfg.skipFloor) {
       const runFloor = async (label) => {
         const loadBefore = L.loadAverages();
@@ -167,6 +170,16 @@ async function main() {
       });
       L.log(`floor: seeded 10 events per shipment in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       floorWithEvents = await runFloor('10 events per shipment');
+      if (fixed) {
+        // The floor at Passage's paced rate: what this machine allows a lookup's p99 to be, timed the same way.
+        const loadBefore = L.loadAverages();
+        L.log(`floor paced: lookup.sql -R ${cfg.rate} -c ${cfg.connections} -j 2 -T ${cfg.duration} — ${loadBefore.uptime}`);
+        const sampler = L.startSampler(null, L.parseDbUrl(cfg.floorUrl).database);
+        const r = await L.pgbench(cfg.floorUrl, { clients: cfg.connections, threads: 2, seconds: cfg.duration, script: 'lookup.sql', rate: cfg.rate });
+        const resources = sampler.stop();
+        L.log(`floor paced: ${r.tps.toFixed(1)} lookups/s, p50 ${r.fromDue.p50Ms} ms, p99 ${r.fromDue.p99Ms} ms, max ${r.fromDue.maxMs} ms, failed ${r.failed}`);
+        floorPaced = { label: `paced ${cfg.rate}/s, 10 events per shipment`, ...r, postgresCpuPercent: resources.postgresCpuPercent, load: { before: loadBefore, after: L.loadAverages() } };
+      }
     }
 
     load.end = L.loadAverages();
@@ -193,13 +206,13 @@ async function main() {
       passageRow(`Passage paced ${cfg.rate}/s`, fixed),
       passageRow(`Passage autocannon overallRate ${cfg.rate} c=${cfg.connections}`, bursty),
       passageRow(`Passage unthrottled c=${cfg.capacityConnections}`, capacity),
-      ...[floorAsReadme, floorWithEvents].filter(Boolean).map((f) => ({
-        run: `floor lookup.sql c=8 (${f.label})`,
+      ...[floorAsReadme, floorWithEvents, floorPaced].filter(Boolean).map((f) => ({
+        run: `floor lookup.sql c=${f.fromDue ? cfg.connections : 8} (${f.label})`,
         'lookups/s': L.round(f.tps, 1),
         'mean ms': f.latencyAvgMs,
-        'p50 ms': '',
-        'p99 ms': '',
-        'max ms': '',
+        'p50 ms': f.fromDue ? f.fromDue.p50Ms : '',
+        'p99 ms': f.fromDue ? f.fromDue.p99Ms : '',
+        'max ms': f.fromDue ? f.fromDue.maxMs : '',
         'non-2xx': f.failed,
         'max RSS MB': '',
         'CPU node/pg %': `-/${f.postgresCpuPercent}`,
@@ -216,6 +229,7 @@ async function main() {
     if (fixed) {
       console.log(`p99 at an even ${cfg.rate} req/s: ${fixed.http.p99Ms} ms  (target < ${TARGETS.p99Ms} ms)  ${verdict.p99}; achieved ${fixed.http.reqPerS} req/s  ${verdict.rate}`);
       console.log(`  (timed from the actual write: p50 ${fixed.http.fromSend.p50Ms} ms, p99 ${fixed.http.fromSend.p99Ms} ms; at most ${fixed.http.maxInFlight} in flight)`);
+      if (floorPaced) console.log(`  (the floor paced the same way, on this machine in this run: p50 ${floorPaced.fromDue.p50Ms} ms, p99 ${floorPaced.fromDue.p99Ms} ms, max ${floorPaced.fromDue.maxMs} ms)`);
       const g = fixed.http.generator;
       console.log(
         `  (load generator: fired late by p50 ${g.fireLateP50Ms} ms, p99 ${g.fireLateP99Ms} ms, max ${g.fireLateMaxMs} ms; its event-loop delay p99 ${g.loopDelayP99Ms} ms, max ${g.loopDelayMaxMs} ms)`,
@@ -235,7 +249,7 @@ async function main() {
       load,
       dataset: { ...dataset, seedSeconds, analyzeSeconds },
       passage: { paced: fixed, autocannonRate: bursty, capacity },
-      floor: { asReadme: floorAsReadme, withEvents: floorWithEvents },
+      floor: { asReadme: floorAsReadme, withEvents: floorWithEvents, paced: floorPaced },
       capacityRatio,
       targets: TARGETS,
       verdict,
