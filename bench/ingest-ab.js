@@ -18,7 +18,7 @@ const cfg = {
   urlA: L.option('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_bench'),
   floorUrl: L.option('FLOOR_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_floor'),
   appB: L.option('APP_DIR_B', ''),
-  poolMax: L.intOption('POOL_MAX', 16),
+  poolMax: L.intOption('POOL_MAX', L.DEFAULT_POOL_MAX),
   shipments: L.intOption('SHIPMENTS', 20_000),
   rounds: L.intOption('ROUNDS', 3),
   window: L.intOption('WINDOW', 8),

@@ -14,7 +14,7 @@ const L = require('./lib');
 const cfg = {
   databaseUrl: L.option('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_bench'),
   floorUrl: L.option('FLOOR_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_floor'),
-  poolMax: L.intOption('POOL_MAX', 16),
+  poolMax: L.intOption('POOL_MAX', L.DEFAULT_POOL_MAX),
   shipments: L.intOption('SHIPMENTS', 20_000),
   duration: L.intOption('DURATION', 20),
   warmup: L.intOption('WARMUP', 3),

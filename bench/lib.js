@@ -40,6 +40,14 @@ function intOption(name, fallback) {
   return value;
 }
 
+/**
+ * Passage's pool on a machine it shares with its PostgreSQL: one connection per core, and one more so that a
+ * connection is free while another's result is on its way. More connections than cores only time-slice the
+ * queries against each other: on 2 cores, pools of 3, 5 and 16 gave a paced lookup p99 of 13.7, 19–25 and
+ * 136–226 ms, and ingest (b) 38.0, 39.4 and 28–35 % of the floor (bench/README.md, "Pool size").
+ */
+const DEFAULT_POOL_MAX = os.cpus().length + 1;
+
 function boolOption(name, fallback = false) {
   return ['1', 'true', 'yes', 'on'].includes(String(option(name, fallback ? '1' : '0')).toLowerCase());
 }
@@ -960,6 +968,7 @@ function cpuMsBetween(before, after) {
 }
 
 module.exports = {
+  DEFAULT_POOL_MAX,
   cpuTicksOf,
   backendCpuTicks,
   cpuMsBetween,

@@ -17,7 +17,7 @@ const L = require('./lib');
 const cfg = {
   databaseUrl: L.option('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_bench'),
   floorUrl: L.option('FLOOR_DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/passage_floor'),
-  poolMax: L.intOption('POOL_MAX', 16),
+  poolMax: L.intOption('POOL_MAX', L.DEFAULT_POOL_MAX),
   shipments: L.intOption('SHIPMENTS', 100_000),
   rate: L.intOption('RATE', 500),
   connections: L.intOption('CONNECTIONS', 16),
@@ -173,9 +173,10 @@ async function main() {
       if (fixed) {
         // The floor at Passage's paced rate: what this machine allows a lookup's p99 to be, timed the same way.
         const loadBefore = L.loadAverages();
-        L.log(`floor paced: lookup.sql -R ${cfg.rate} -c ${cfg.connections} -j 2 -T ${cfg.duration} — ${loadBefore.uptime}`);
+        // As many connections as Passage's pool: the database sees the same concurrency.
+        L.log(`floor paced: lookup.sql -R ${cfg.rate} -c ${cfg.poolMax} -j 2 -T ${cfg.duration} — ${loadBefore.uptime}`);
         const sampler = L.startSampler(null, L.parseDbUrl(cfg.floorUrl).database);
-        const r = await L.pgbench(cfg.floorUrl, { clients: cfg.connections, threads: 2, seconds: cfg.duration, script: 'lookup.sql', rate: cfg.rate });
+        const r = await L.pgbench(cfg.floorUrl, { clients: cfg.poolMax, threads: Math.min(2, cfg.poolMax), seconds: cfg.duration, script: 'lookup.sql', rate: cfg.rate });
         const resources = sampler.stop();
         L.log(`floor paced: ${r.tps.toFixed(1)} lookups/s, p50 ${r.fromDue.p50Ms} ms, p99 ${r.fromDue.p99Ms} ms, max ${r.fromDue.maxMs} ms, failed ${r.failed}`);
         floorPaced = { label: `paced ${cfg.rate}/s, 10 events per shipment`, ...r, postgresCpuPercent: resources.postgresCpuPercent, load: { before: loadBefore, after: L.loadAverages() } };
@@ -207,7 +208,7 @@ async function main() {
       passageRow(`Passage autocannon overallRate ${cfg.rate} c=${cfg.connections}`, bursty),
       passageRow(`Passage unthrottled c=${cfg.capacityConnections}`, capacity),
       ...[floorAsReadme, floorWithEvents, floorPaced].filter(Boolean).map((f) => ({
-        run: `floor lookup.sql c=${f.fromDue ? cfg.connections : 8} (${f.label})`,
+        run: `floor lookup.sql c=${f.fromDue ? cfg.poolMax : 8} (${f.label})`,
         'lookups/s': L.round(f.tps, 1),
         'mean ms': f.latencyAvgMs,
         'p50 ms': f.fromDue ? f.fromDue.p50Ms : '',
