@@ -661,7 +661,6 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
       const elapsed = (performance.now() - t0) / 1000;
       const okDue = Array.from(fromDue.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
       const okSend = Array.from(fromSend.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
-      const pct = (arr, p) => (arr.length ? round(arr[Math.min(arr.length - 1, Math.ceil((p / 100) * arr.length) - 1)], 2) : null);
       const mean = (arr) => (arr.length ? round(arr.reduce((a, b) => a + b, 0) / arr.length, 2) : null);
       resolve({
         requests: sent,
@@ -674,16 +673,16 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
         scheduledRate: rate,
         reqPerS: round(ok / duration, 1),
         maxInFlight,
-        p50Ms: pct(okDue, 50),
-        p90Ms: pct(okDue, 90),
-        p99Ms: pct(okDue, 99),
-        p999Ms: pct(okDue, 99.9),
+        p50Ms: percentileOf(okDue, 50),
+        p90Ms: percentileOf(okDue, 90),
+        p99Ms: percentileOf(okDue, 99),
+        p999Ms: percentileOf(okDue, 99.9),
         maxMs: okDue.length ? round(okDue[okDue.length - 1], 2) : null,
         meanMs: mean(okDue),
-        fromSend: { p50Ms: pct(okSend, 50), p99Ms: pct(okSend, 99), maxMs: okSend.length ? round(okSend[okSend.length - 1], 2) : null },
+        fromSend: { p50Ms: percentileOf(okSend, 50), p99Ms: percentileOf(okSend, 99), maxMs: okSend.length ? round(okSend[okSend.length - 1], 2) : null },
         generator: {
-          fireLateP50Ms: pct(late, 50),
-          fireLateP99Ms: pct(late, 99),
+          fireLateP50Ms: percentileOf(late, 50),
+          fireLateP99Ms: percentileOf(late, 99),
           fireLateMaxMs: late.length ? round(late[late.length - 1], 2) : null,
           loopDelayP99Ms: round(generatorLoop.percentile(99) / 1e6, 2),
           loopDelayMaxMs: round(generatorLoop.max / 1e6, 2),
@@ -817,6 +816,11 @@ function pgbench(url, { clients, threads, seconds, script, protocol, defines = {
   });
 }
 
+/** The nearest-rank percentile of sorted values, rounded to 0.01; null for none. */
+function percentileOf(sorted, p) {
+  return sorted.length ? round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)], 2) : null;
+}
+
 /** Percentiles of a paced pgbench run's per-transaction log (fields: client, tx, time µs, script, epoch s, µs, lag µs). */
 function pgbenchLatencies(logDir) {
   const ms = [];
@@ -828,8 +832,7 @@ function pgbenchLatencies(logDir) {
   }
   fs.rmSync(logDir, { recursive: true, force: true });
   ms.sort((a, b) => a - b);
-  const pct = (p) => (ms.length ? round(ms[Math.min(ms.length - 1, Math.ceil((p / 100) * ms.length) - 1)], 2) : null);
-  return { transactions: ms.length, p50Ms: pct(50), p99Ms: pct(99), maxMs: ms.length ? round(ms[ms.length - 1], 2) : null };
+  return { transactions: ms.length, p50Ms: percentileOf(ms, 50), p99Ms: percentileOf(ms, 99), maxMs: ms.length ? round(ms[ms.length - 1], 2) : null };
 }
 
 async function prepareFloor(floorUrl) {

@@ -148,14 +148,16 @@ async function main() {
     let floorWithEvents = null;
     let floorPaced = null;
     if (!cfg.skipFloor) {
-      const runFloor = async (label) => {
+      /** One floor run: as fast as 8 clients go, or, with `rate`, paced like Passage (latency from when each was due). */
+      const runFloor = async (label, { clients = 8, rate, seconds = cfg.floorDuration } = {}) => {
         const loadBefore = L.loadAverages();
-        L.log(`floor (${label}): lookup.sql -c 8 -j 2 -T ${cfg.floorDuration} — ${loadBefore.uptime}`);
+        L.log(`floor (${label}): lookup.sql${rate ? ` -R ${rate}` : ''} -c ${clients} -j ${Math.min(2, clients)} -T ${seconds} — ${loadBefore.uptime}`);
         const sampler = L.startSampler(null, L.parseDbUrl(cfg.floorUrl).database);
-        const r = await L.pgbench(cfg.floorUrl, { clients: 8, threads: 2, seconds: cfg.floorDuration, script: 'lookup.sql' });
+        const r = await L.pgbench(cfg.floorUrl, { clients, threads: Math.min(2, clients), seconds, script: 'lookup.sql', rate });
         const resources = sampler.stop();
-        L.log(`floor (${label}): ${r.tps.toFixed(1)} lookups/s, avg latency ${r.latencyAvgMs} ms, failed ${r.failed}`);
-        return { label, ...r, postgresCpuPercent: resources.postgresCpuPercent, machineBusyPercent: resources.machineBusyPercent, load: { before: loadBefore, after: L.loadAverages() } };
+        const latency = r.fromDue ? `p50 ${r.fromDue.p50Ms} ms, p99 ${r.fromDue.p99Ms} ms, max ${r.fromDue.maxMs} ms` : `avg latency ${r.latencyAvgMs} ms`;
+        L.log(`floor (${label}): ${r.tps.toFixed(1)} lookups/s, ${latency}, failed ${r.failed}`);
+        return { label, clients, ...r, postgresCpuPercent: resources.postgresCpuPercent, machineBusyPercent: resources.machineBusyPercent, load: { before: loadBefore, after: L.loadAverages() } };
       };
       await L.prepareFloor(cfg.floorUrl);
       floorAsReadme = await runFloor('as README: no events');
@@ -170,17 +172,9 @@ async function main() {
       });
       L.log(`floor: seeded 10 events per shipment in ${((Date.now() - t) / 1000).toFixed(1)} s`);
       floorWithEvents = await runFloor('10 events per shipment');
-      if (fixed) {
-        // The floor at Passage's paced rate: what this machine allows a lookup's p99 to be, timed the same way.
-        const loadBefore = L.loadAverages();
-        // As many connections as Passage's pool: the database sees the same concurrency.
-        L.log(`floor paced: lookup.sql -R ${cfg.rate} -c ${cfg.poolMax} -j 2 -T ${cfg.duration} — ${loadBefore.uptime}`);
-        const sampler = L.startSampler(null, L.parseDbUrl(cfg.floorUrl).database);
-        const r = await L.pgbench(cfg.floorUrl, { clients: cfg.poolMax, threads: Math.min(2, cfg.poolMax), seconds: cfg.duration, script: 'lookup.sql', rate: cfg.rate });
-        const resources = sampler.stop();
-        L.log(`floor paced: ${r.tps.toFixed(1)} lookups/s, p50 ${r.fromDue.p50Ms} ms, p99 ${r.fromDue.p99Ms} ms, max ${r.fromDue.maxMs} ms, failed ${r.failed}`);
-        floorPaced = { label: `paced ${cfg.rate}/s, 10 events per shipment`, ...r, postgresCpuPercent: resources.postgresCpuPercent, load: { before: loadBefore, after: L.loadAverages() } };
-      }
+      // The floor at Passage's paced rate, with as many connections as Passage's pool: what this machine allows
+      // a lookup's p99 to be, timed the same way.
+      if (fixed) floorPaced = await runFloor(`paced ${cfg.rate}/s, 10 events per shipment`, { clients: cfg.poolMax, rate: cfg.rate, seconds: cfg.duration });
     }
 
     load.end = L.loadAverages();
@@ -208,7 +202,7 @@ async function main() {
       passageRow(`Passage autocannon overallRate ${cfg.rate} c=${cfg.connections}`, bursty),
       passageRow(`Passage unthrottled c=${cfg.capacityConnections}`, capacity),
       ...[floorAsReadme, floorWithEvents, floorPaced].filter(Boolean).map((f) => ({
-        run: `floor lookup.sql c=${f.fromDue ? cfg.poolMax : 8} (${f.label})`,
+        run: `floor lookup.sql c=${f.clients} (${f.label})`,
         'lookups/s': L.round(f.tps, 1),
         'mean ms': f.latencyAvgMs,
         'p50 ms': f.fromDue ? f.fromDue.p50Ms : '',
