@@ -662,7 +662,7 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
       const okDue = Array.from(fromDue.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
       const okSend = Array.from(fromSend.subarray(0, done)).filter((v) => v >= 0).sort((a, b) => a - b);
       const mean = (arr) => (arr.length ? round(arr.reduce((a, b) => a + b, 0) / arr.length, 2) : null);
-      resolve({
+      resolve(keepLatencies(okDue, {
         requests: sent,
         ok2xx: ok,
         non2xx: done - ok - errors,
@@ -688,7 +688,7 @@ function pacedLoad({ baseUrl, rate, duration, connections, pathFor, timeoutMs = 
           loopDelayMaxMs: round(generatorLoop.max / 1e6, 2),
         },
         statusCodes: statusCounts,
-      });
+      }));
     };
     const fire = (i, due) => {
       fireLate[i] = performance.now() - due;
@@ -832,7 +832,26 @@ function pgbenchLatencies(logDir) {
   }
   fs.rmSync(logDir, { recursive: true, force: true });
   ms.sort((a, b) => a - b);
-  return { transactions: ms.length, p50Ms: percentileOf(ms, 50), p99Ms: percentileOf(ms, 99), maxMs: ms.length ? round(ms[ms.length - 1], 2) : null };
+  return keepLatencies(ms, { transactions: ms.length, ...latencySummary(ms) });
+}
+
+/** p50/p99/max of sorted latencies (ms). */
+function latencySummary(sorted) {
+  return { p50Ms: percentileOf(sorted, 50), p99Ms: percentileOf(sorted, 99), maxMs: sorted.length ? round(sorted[sorted.length - 1], 2) : null };
+}
+
+/**
+ * Keeps a paced run's sorted per-request latencies on its result as `sortedMs` (not enumerable: not written to
+ * the results file), so that several windows can be pooled: `pooledLatencies(runs)` gives the percentiles over
+ * all of their requests together.
+ */
+function keepLatencies(sorted, result) {
+  return Object.defineProperty(result, 'sortedMs', { value: sorted, enumerable: false });
+}
+
+function pooledLatencies(runs) {
+  const all = runs.flatMap((r) => r.sortedMs).sort((a, b) => a - b);
+  return { requests: all.length, ...latencySummary(all) };
 }
 
 async function prepareFloor(floorUrl) {
@@ -1002,6 +1021,7 @@ module.exports = {
   startSampler,
   runAutocannon,
   pacedLoad,
+  pooledLatencies,
   summarizeAutocannon,
   assertClean,
   pgbench,
