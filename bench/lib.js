@@ -226,9 +226,23 @@ async function startPassage({ databaseUrl, adminToken, poolMax, hookOut, appDir 
     MIGRATIONS_RUN: 'true',
     BENCH_HOOK_OUT: hookOut || RESULTS_DIR,
   };
-  const child = track(
-    spawn(process.execPath, args, { cwd: appDir, env, stdio: hook ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] }),
-  );
+  return startServer('Passage', { args, env, cwd: appDir, port, hook });
+}
+
+/**
+ * Starts bench/node-floor.js (the least Node service answering GET /v1/track/:trackingNumber: Fastify, pg, and
+ * Passage's own lookup statement, no framework) on a free port: what a Node HTTP hop in front of PostgreSQL costs
+ * on this machine, apart from anything Passage does.
+ */
+async function startNodeFloor({ databaseUrl, poolMax, appDir = APP_DIR }) {
+  const port = await freePort();
+  const env = { ...process.env, NODE_ENV: 'production', DATABASE_URL: databaseUrl, POOL_MAX: String(poolMax), PORT: String(port), APP_DIR: appDir };
+  return startServer('node floor', { args: [path.join(__dirname, 'node-floor.js')], env, cwd: appDir, port, hook: false });
+}
+
+/** Spawns a server child and waits for its GET /health to be 200; with `hook`, the IPC-controlled child hook. */
+async function startServer(name, { args, env, cwd, port, hook }) {
+  const child = track(spawn(process.execPath, args, { cwd, env, stdio: hook ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'] }));
   const tail = [];
   const keep = (chunk) => {
     for (const line of String(chunk).split('\n')) if (line.trim()) tail.push(line);
@@ -242,8 +256,8 @@ async function startPassage({ databaseUrl, adminToken, poolMax, hookOut, appDir 
   const baseUrl = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 90_000;
   for (;;) {
-    if (exited) throw new Error(`Passage exited during start-up (${JSON.stringify(exited)}):\n${tail.join('\n')}`);
-    if (Date.now() > deadline) throw new Error(`Passage did not become healthy within 90 s:\n${tail.join('\n')}`);
+    if (exited) throw new Error(`${name} exited during start-up (${JSON.stringify(exited)}):\n${tail.join('\n')}`);
+    if (Date.now() > deadline) throw new Error(`${name} did not become healthy within 90 s:\n${tail.join('\n')}`);
     try {
       const res = await fetch(`${baseUrl}/health`);
       if (res.status === 200) break;
@@ -264,7 +278,7 @@ async function startPassage({ databaseUrl, adminToken, poolMax, hookOut, appDir 
       return exited;
     },
     assertAlive() {
-      if (exited) throw new Error(`Passage died (${JSON.stringify(exited)}):\n${tail.join('\n')}`);
+      if (exited) throw new Error(`${name} died (${JSON.stringify(exited)}):\n${tail.join('\n')}`);
     },
     /** Hook window: start profiling/counting. */
     async windowStart() {
@@ -1012,6 +1026,7 @@ module.exports = {
   withDatabase,
   parseDbUrl,
   startPassage,
+  startNodeFloor,
   api,
   setupTenants,
   bookTemplate,

@@ -29,6 +29,7 @@ const cfg = {
   capacityDuration: L.intOption('CAPACITY_DURATION', 15),
   floorDuration: L.intOption('FLOOR_DURATION', 15),
   skipFloor: L.boolOption('SKIP_FLOOR'),
+  skipNodeFloor: L.boolOption('SKIP_NODE_FLOOR'),
   reuseData: L.boolOption('REUSE_DATA'),
   instrumented: L.boolOption('PROFILE') || L.boolOption('COUNT_QUERIES'),
   loopStats: L.boolOption('LOOP_STATS'),
@@ -50,6 +51,7 @@ async function main() {
   const passage = await L.startPassage({ databaseUrl: cfg.databaseUrl, adminToken, poolMax: cfg.poolMax });
   L.log(`Passage pid ${passage.pid} on ${passage.baseUrl} (migrations ran)`);
 
+  let nodeFloor = null;
   try {
     let numbers;
     const seedStart = Date.now();
@@ -85,9 +87,9 @@ async function main() {
       throw new Error(`seeded lookup looks wrong: ${JSON.stringify(sample).slice(0, 400)}`);
     }
 
-    const drive = (opts) =>
+    const drive = (opts, server = passage) =>
       L.runAutocannon({
-        url: passage.baseUrl,
+        url: server.baseUrl,
         pipelining: 1,
         timeout: 10,
         ...opts,
@@ -102,22 +104,29 @@ async function main() {
 
     L.log(`warm-up: ${cfg.warmup} s unthrottled, 4 connections`);
     L.assertClean('warm-up', L.summarizeAutocannon(await drive({ connections: 4, duration: cfg.warmup })));
+    if (!cfg.skipNodeFloor) {
+      nodeFloor = await L.startNodeFloor({ databaseUrl: cfg.databaseUrl, poolMax: cfg.poolMax });
+      L.log(`node floor pid ${nodeFloor.pid} on ${nodeFloor.baseUrl}; warm-up: ${cfg.warmup} s unthrottled, 4 connections`);
+      L.assertClean('node floor warm-up', L.summarizeAutocannon(await drive({ connections: 4, duration: cfg.warmup }, nodeFloor)));
+    }
 
     const randomPath = () => `/v1/track/${numbers[Math.floor(Math.random() * numbers.length)]}`;
-    const measure = async (name, describe, run) => {
-      passage.assertAlive();
+    /** One measured window against `server` (Passage unless the node floor is named). */
+    const measure = async (name, describe, run, server = passage) => {
+      const who = server === passage ? 'passage' : 'node floor';
+      server.assertAlive();
       const loadBefore = L.loadAverages();
       L.log(`${name}: ${describe} — ${loadBefore.uptime}`);
-      await passage.windowStart();
-      const sampler = L.startSampler(passage.pid, L.parseDbUrl(cfg.databaseUrl).database);
+      await server.windowStart();
+      const sampler = L.startSampler(server.pid, L.parseDbUrl(cfg.databaseUrl).database);
       const http = await run();
       const resources = sampler.stop();
-      const hookFiles = await passage.windowStop(`lookup-${name}-${runId}`);
-      passage.assertAlive();
+      const hookFiles = await server.windowStop(`lookup-${name}-${runId}`);
+      server.assertAlive();
       L.assertClean(name, http);
       L.log(
         `${name}: ${http.reqPerS} req/s, p50 ${http.p50Ms} ms, p90 ${http.p90Ms} ms, p99 ${http.p99Ms} ms, max ${http.maxMs} ms, non-2xx ${http.non2xx}, ` +
-          `max RSS ${resources.maxRssMb} MB, CPU (% of one core): passage ${resources.childCpuPercent} (kernel ${resources.childSystemCpuPercent}) postgres ${resources.postgresCpuPercent} ` +
+          `max RSS ${resources.maxRssMb} MB, CPU (% of one core): ${who} ${resources.childCpuPercent} (kernel ${resources.childSystemCpuPercent}) postgres ${resources.postgresCpuPercent} ` +
           `load generator ${resources.loadGeneratorCpuPercent}; machine busy ${resources.machineBusyPercent}% of ${resources.machineCores} cores`,
       );
       L.reportHookFiles(hookFiles, http.ok2xx, 1);
@@ -159,18 +168,22 @@ async function main() {
     // windows, each followed by the floor paced the same way with as many connections as Passage's pool. On a
     // shared 2-core VM one window's p99 swings several-fold (the floor's alone: 4–118 ms on 2026-12-02), so the
     // verdict is on all rounds' requests pooled, and each Passage window has a floor window beside it in time.
+    // The node floor is paced the same way after both, on the same data.
     const paced = [];
     const floorPaced = [];
+    const nodeFloorPaced = [];
+    const pacedWindow = (name, server) =>
+      measure(name, `open loop, ${cfg.rate} req/s evenly spaced, up to ${cfg.connections} keep-alive sockets, ${cfg.duration} s`, () =>
+        L.pacedLoad({ baseUrl: server.baseUrl, rate: cfg.rate, duration: cfg.duration, connections: cfg.connections, pathFor: randomPath }),
+      server);
     for (let round = 1; cfg.duration > 0 && round <= cfg.pacedRounds; round++) {
-      paced.push(
-        await measure(`paced-${round}`, `open loop, ${cfg.rate} req/s evenly spaced, up to ${cfg.connections} keep-alive sockets, ${cfg.duration} s`, () =>
-          L.pacedLoad({ baseUrl: passage.baseUrl, rate: cfg.rate, duration: cfg.duration, connections: cfg.connections, pathFor: randomPath }),
-        ),
-      );
+      paced.push(await pacedWindow(`paced-${round}`, passage));
       if (!cfg.skipFloor) floorPaced.push(await runFloor(`paced-${round}, ${cfg.rate}/s`, { clients: cfg.poolMax, rate: cfg.rate, seconds: cfg.duration }));
+      if (nodeFloor) nodeFloorPaced.push(await pacedWindow(`node-floor-paced-${round}`, nodeFloor));
     }
     const pooled = paced.length ? L.pooledLatencies(paced.map((r) => r.http)) : null;
     const floorPooled = floorPaced.length ? L.pooledLatencies(floorPaced.map((f) => f.fromDue)) : null;
+    const nodeFloorPooled = nodeFloorPaced.length ? L.pooledLatencies(nodeFloorPaced.map((r) => r.http)) : null;
     // Beside it: autocannon's overallRate (per-connection quota per 1 s tick: bursty; its coordinated-omission
     // "correction" uses a 1 ms interval, so it is switched off and raw latencies are reported).
     const bursty =
@@ -186,6 +199,12 @@ async function main() {
         ? await measure('capacity', `autocannon unthrottled, ${cfg.capacityConnections} connections, ${cfg.capacityDuration} s`, async () =>
             L.summarizeAutocannon(await drive({ connections: cfg.capacityConnections, duration: cfg.capacityDuration })),
           )
+        : null;
+    const nodeFloorCapacity =
+      cfg.capacityDuration > 0 && nodeFloor
+        ? await measure('node-floor-capacity', `autocannon unthrottled, ${cfg.capacityConnections} connections, ${cfg.capacityDuration} s`, async () =>
+            L.summarizeAutocannon(await drive({ connections: cfg.capacityConnections, duration: cfg.capacityDuration }, nodeFloor)),
+          nodeFloor)
         : null;
 
     load.end = L.loadAverages();
@@ -220,9 +239,14 @@ async function main() {
       'CPU node/pg %': `-/${f.postgresCpuPercent}`,
     });
     const rows = [
-      ...paced.flatMap((r, i) => [passageRow(`Passage ${r.name} ${cfg.rate}/s`, r), floorPaced[i] && floorRow(floorPaced[i])]),
+      ...paced.flatMap((r, i) => [
+        passageRow(`Passage ${r.name} ${cfg.rate}/s`, r),
+        floorPaced[i] && floorRow(floorPaced[i]),
+        nodeFloorPaced[i] && passageRow(`node floor paced-${i + 1} ${cfg.rate}/s`, nodeFloorPaced[i]),
+      ]),
       passageRow(`Passage autocannon overallRate ${cfg.rate} c=${cfg.connections}`, bursty),
       passageRow(`Passage unthrottled c=${cfg.capacityConnections}`, capacity),
+      passageRow(`node floor unthrottled c=${cfg.capacityConnections}`, nodeFloorCapacity),
       ...[floorAsReadme, floorWithEvents].filter(Boolean).map(floorRow),
     ].filter(Boolean);
 
@@ -245,6 +269,12 @@ async function main() {
             `per window: ${floorPaced.map((f) => f.fromDue.p99Ms).join(', ')} ms)`,
         );
       }
+      if (nodeFloorPooled) {
+        console.log(
+          `  (the node floor, Fastify + pg + the same statement, paced the same way after each, pooled: p50 ${nodeFloorPooled.p50Ms} ms, p99 ${nodeFloorPooled.p99Ms} ms, ` +
+            `max ${nodeFloorPooled.maxMs} ms; per window: ${nodeFloorPaced.map((r) => r.http.p99Ms).join(', ')} ms)`,
+        );
+      }
       for (const r of paced) {
         const g = r.http.generator;
         console.log(
@@ -255,6 +285,12 @@ async function main() {
     }
     if (bursty) console.log(`p99 under autocannon overallRate ${cfg.rate} (bursts at each 1 s tick): ${bursty.http.p99Ms} ms  ${verdict.p99AutocannonRate}`);
     if (capacityRatio !== null) console.log(`capacity ratio Passage/floor (10 events per shipment): ${(capacityRatio * 100).toFixed(1)} %`);
+    if (capacity && nodeFloorCapacity) {
+      console.log(
+        `capacity ratio Passage/node floor: ${((capacity.http.reqPerS / nodeFloorCapacity.http.reqPerS) * 100).toFixed(1)} %` +
+          (floorWithEvents ? `; node floor/floor: ${((nodeFloorCapacity.http.reqPerS / floorWithEvents.tps) * 100).toFixed(1)} %` : ''),
+      );
+    }
     console.log(`max RSS: ${Math.max(...[...paced, bursty, capacity].filter(Boolean).map((r) => r.resources.maxRssMb))} MB`);
 
     const file = L.writeResult('lookup', {
@@ -267,6 +303,7 @@ async function main() {
       load,
       dataset: { ...dataset, seedSeconds, analyzeSeconds },
       passage: { paced, pacedPooled: pooled, autocannonRate: bursty, capacity },
+      nodeFloor: { paced: nodeFloorPaced, pacedPooled: nodeFloorPooled, capacity: nodeFloorCapacity },
       floor: { asReadme: floorAsReadme, withEvents: floorWithEvents, paced: floorPaced, pacedPooled: floorPooled },
       capacityRatio,
       targets: TARGETS,
@@ -275,6 +312,7 @@ async function main() {
     console.log(`\nresults: ${file}`);
     return 0;
   } finally {
+    if (nodeFloor) await nodeFloor.stop();
     await passage.stop();
   }
 }

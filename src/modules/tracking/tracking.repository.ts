@@ -27,9 +27,9 @@ const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', ${ISO})`;
 /**
  * The public view in one round trip, prepared: the shipment and its events in occurrence order. Timestamps
  * come formatted and events as arrays, so that Node parses less JSON and converts no dates for the hottest
- * public endpoint.
+ * public endpoint. Exported for bench/node-floor.js, which runs it with no framework around it.
  */
-const FIND_PUBLIC: PreparedStatement = {
+export const FIND_PUBLIC: PreparedStatement = {
   name: 'tracking_find_public',
   text: `SELECT s.tracking_number, s.status, ${iso('s.status_changed_at')} AS status_changed_at,
                 s.destination_country, s.destination_city, s.consignee_postcode_key,
