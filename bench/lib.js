@@ -268,6 +268,7 @@ async function startServer(name, { args, env, cwd, port, hook }) {
   }
 
   return {
+    name,
     child,
     pid: child.pid,
     port,
@@ -299,6 +300,35 @@ async function startServer(name, { args, env, cwd, port, hook }) {
       if (!exited) child.kill('SIGKILL');
     },
   };
+}
+
+/** The tracking numbers a bench:lookup run seeded in `url` (none when it holds no such data). */
+async function seededTrackingNumbers(url) {
+  try {
+    return await withClient(url, async (c) => {
+      const { rows } = await c.query(`SELECT tracking_number FROM shipments WHERE reference LIKE 'BENCH-%' AND reference <> 'BENCH-TEMPLATE'`);
+      return rows.map((r) => r.tracking_number);
+    });
+  } catch {
+    return [];
+  }
+}
+
+/** A random public-tracking path over `numbers`. */
+function lookupPathOver(numbers) {
+  return () => `/v1/track/${numbers[Math.floor(Math.random() * numbers.length)]}`;
+}
+
+/** autocannon against `server`'s GET /v1/track/:trackingNumber, a random seeded number per request. */
+function driveLookups(server, numbers, opts) {
+  const pathFor = lookupPathOver(numbers);
+  return runAutocannon({
+    url: server.baseUrl,
+    pipelining: 1,
+    timeout: 10,
+    ...opts,
+    requests: [{ method: 'GET', path: pathFor(), setupRequest: (req) => ({ ...req, path: pathFor() }) }],
+  });
 }
 
 function ipc(child, message, replyCmd) {
@@ -1025,6 +1055,9 @@ module.exports = {
   parseDbUrl,
   startPassage,
   startNodeFloor,
+  seededTrackingNumbers,
+  lookupPathOver,
+  driveLookups,
   api,
   setupTenants,
   bookTemplate,

@@ -32,12 +32,9 @@ const median = (xs) => {
 };
 
 async function main() {
-  const numbers = await L.withClient(cfg.databaseUrl, async (c) => {
-    const { rows } = await c.query(`SELECT tracking_number FROM shipments WHERE reference LIKE 'BENCH-%' AND reference <> 'BENCH-TEMPLATE'`);
-    return rows.map((r) => r.tracking_number);
-  });
+  const numbers = await L.seededTrackingNumbers(cfg.databaseUrl);
   if (numbers.length < 1000) throw new Error(`only ${numbers.length} seeded shipments in ${cfg.databaseUrl}: run npm run bench:lookup first`);
-  const randomPath = () => `/v1/track/${numbers[Math.floor(Math.random() * numbers.length)]}`;
+  const randomPath = L.lookupPathOver(numbers);
   L.log(`lookup-ab: ${numbers.length} seeded shipments; config ${JSON.stringify(cfg)}`);
 
   const builds = [L.APP_DIR, ...cfg.appB.split(',').filter(Boolean)];
@@ -50,14 +47,7 @@ async function main() {
     servers.push({ label: 'node floor', appDir: L.APP_DIR, server: await L.startNodeFloor({ databaseUrl: cfg.databaseUrl, poolMax: cfg.poolMax }) });
     for (const s of servers) L.log(`${s.label}: ${s.appDir} pid ${s.server.pid} on ${s.server.baseUrl}`);
 
-    const drive = (server, opts) =>
-      L.runAutocannon({
-        url: server.baseUrl,
-        pipelining: 1,
-        timeout: 10,
-        ...opts,
-        requests: [{ method: 'GET', path: randomPath(), setupRequest: (req) => ({ ...req, path: randomPath() }) }],
-      });
+    const drive = (server, opts) => L.driveLookups(server, numbers, opts);
     for (const s of servers) L.assertClean(`${s.label} warm-up`, L.summarizeAutocannon(await drive(s.server, { connections: 4, duration: 5 })));
 
     const results = new Map(servers.map((s) => [s.label, { capacity: [], ratio: [], cpuAtRate: [], paced: [] }]));

@@ -46,7 +46,7 @@ async function main() {
 
   await L.ensureDatabase(cfg.databaseUrl);
   // BENCH_REUSE_DATA=1 keeps the data a previous lookup run seeded (for profiling iterations).
-  const reuse = cfg.reuseData && (await seededNumbers(cfg.databaseUrl)).length >= cfg.shipments;
+  const reuse = cfg.reuseData && (await L.seededTrackingNumbers(cfg.databaseUrl)).length >= cfg.shipments;
   if (!reuse) await L.resetSchema(cfg.databaseUrl);
   const passage = await L.startPassage({ databaseUrl: cfg.databaseUrl, adminToken, poolMax: cfg.poolMax });
   L.log(`Passage pid ${passage.pid} on ${passage.baseUrl} (migrations ran)`);
@@ -56,7 +56,7 @@ async function main() {
     let numbers;
     const seedStart = Date.now();
     if (reuse) {
-      numbers = (await seededNumbers(cfg.databaseUrl)).slice(0, cfg.shipments);
+      numbers = (await L.seededTrackingNumbers(cfg.databaseUrl)).slice(0, cfg.shipments);
       L.log(`reusing ${numbers.length} seeded shipments`);
     } else {
       const tenants = await L.setupTenants(passage.baseUrl, adminToken);
@@ -87,20 +87,7 @@ async function main() {
       throw new Error(`seeded lookup looks wrong: ${JSON.stringify(sample).slice(0, 400)}`);
     }
 
-    const drive = (opts, server = passage) =>
-      L.runAutocannon({
-        url: server.baseUrl,
-        pipelining: 1,
-        timeout: 10,
-        ...opts,
-        requests: [
-          {
-            method: 'GET',
-            path: `/v1/track/${numbers[0]}`,
-            setupRequest: (req) => ({ ...req, path: `/v1/track/${numbers[Math.floor(Math.random() * numbers.length)]}` }),
-          },
-        ],
-      });
+    const drive = (opts, server = passage) => L.driveLookups(server, numbers, opts);
 
     L.log(`warm-up: ${cfg.warmup} s unthrottled, 4 connections`);
     L.assertClean('warm-up', L.summarizeAutocannon(await drive({ connections: 4, duration: cfg.warmup })));
@@ -110,10 +97,9 @@ async function main() {
       L.assertClean('node floor warm-up', L.summarizeAutocannon(await drive({ connections: 4, duration: cfg.warmup }, nodeFloor)));
     }
 
-    const randomPath = () => `/v1/track/${numbers[Math.floor(Math.random() * numbers.length)]}`;
+    const randomPath = L.lookupPathOver(numbers);
     /** One measured window against `server` (Passage unless the node floor is named). */
     const measure = async (name, describe, run, server = passage) => {
-      const who = server === passage ? 'passage' : 'node floor';
       server.assertAlive();
       const loadBefore = L.loadAverages();
       L.log(`${name}: ${describe} — ${loadBefore.uptime}`);
@@ -126,7 +112,7 @@ async function main() {
       L.assertClean(name, http);
       L.log(
         `${name}: ${http.reqPerS} req/s, p50 ${http.p50Ms} ms, p90 ${http.p90Ms} ms, p99 ${http.p99Ms} ms, max ${http.maxMs} ms, non-2xx ${http.non2xx}, ` +
-          `max RSS ${resources.maxRssMb} MB, CPU (% of one core): ${who} ${resources.childCpuPercent} (kernel ${resources.childSystemCpuPercent}) postgres ${resources.postgresCpuPercent} ` +
+          `max RSS ${resources.maxRssMb} MB, CPU (% of one core): ${server.name} ${resources.childCpuPercent} (kernel ${resources.childSystemCpuPercent}) postgres ${resources.postgresCpuPercent} ` +
           `load generator ${resources.loadGeneratorCpuPercent}; machine busy ${resources.machineBusyPercent}% of ${resources.machineCores} cores`,
       );
       L.reportHookFiles(hookFiles, http.ok2xx, 1);
@@ -194,18 +180,12 @@ async function main() {
             ),
           )
         : null;
-    const capacity =
-      cfg.capacityDuration > 0
-        ? await measure('capacity', `autocannon unthrottled, ${cfg.capacityConnections} connections, ${cfg.capacityDuration} s`, async () =>
-            L.summarizeAutocannon(await drive({ connections: cfg.capacityConnections, duration: cfg.capacityDuration })),
-          )
-        : null;
-    const nodeFloorCapacity =
-      cfg.capacityDuration > 0 && nodeFloor
-        ? await measure('node-floor-capacity', `autocannon unthrottled, ${cfg.capacityConnections} connections, ${cfg.capacityDuration} s`, async () =>
-            L.summarizeAutocannon(await drive({ connections: cfg.capacityConnections, duration: cfg.capacityDuration }, nodeFloor)),
-          nodeFloor)
-        : null;
+    const capacityWindow = (name, server) =>
+      measure(name, `autocannon unthrottled, ${cfg.capacityConnections} connections, ${cfg.capacityDuration} s`, async () =>
+        L.summarizeAutocannon(await drive({ connections: cfg.capacityConnections, duration: cfg.capacityDuration }, server)),
+      server);
+    const capacity = cfg.capacityDuration > 0 ? await capacityWindow('capacity', passage) : null;
+    const nodeFloorCapacity = cfg.capacityDuration > 0 && nodeFloor ? await capacityWindow('node-floor-capacity', nodeFloor) : null;
 
     load.end = L.loadAverages();
     const verdict = {
@@ -314,17 +294,6 @@ async function main() {
   } finally {
     if (nodeFloor) await nodeFloor.stop();
     await passage.stop();
-  }
-}
-
-async function seededNumbers(url) {
-  try {
-    return await L.withClient(url, async (c) => {
-      const { rows } = await c.query(`SELECT tracking_number FROM shipments WHERE reference LIKE 'BENCH-%' AND reference <> 'BENCH-TEMPLATE'`);
-      return rows.map((r) => r.tracking_number);
-    });
-  } catch {
-    return [];
   }
 }
 
