@@ -1,5 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { parse as parseContentType } from 'content-type';
 import { errorCodes, type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -32,9 +33,11 @@ const BODY_LIMIT = 5 * 1024 * 1024;
 
 /**
  * JSON bodies as Express's strict parser read them: an object or an array (anything else is MALFORMED_JSON), an
- * empty body as `{}`, and keys such as `__proto__` kept as own properties for validation to reject by name.
+ * empty body as `{}`, and keys such as `__proto__` kept as own properties for validation to reject by name. JSON
+ * is UTF-8 (RFC 8259): a body declared in another charset is refused (415) rather than misread.
  */
-function parseJsonBody(_req: unknown, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
+function parseJsonBody(req: FastifyRequest, body: Buffer, done: (error: Error | null, value?: unknown) => void): void {
+  if (!isUtf8Declared(req.headers['content-type'])) return done(new UnsupportedCharsetError());
   const text = body.toString('utf8');
   const first = /\S/.exec(text)?.[0];
   if (first === undefined) return done(null, {});
@@ -44,6 +47,18 @@ function parseJsonBody(_req: unknown, body: Buffer, done: (error: Error | null, 
   } catch {
     done(new errorCodes.FST_ERR_CTP_INVALID_JSON_BODY('application/json'));
   }
+}
+
+/** No charset, or UTF-8 (US-ASCII is a subset of it). */
+function isUtf8Declared(header: string | undefined): boolean {
+  const charset = header ? parseContentType(header).parameters.charset?.toLowerCase() : undefined;
+  return charset === undefined || charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii';
+}
+
+/** Raised while reading a request, as Fastify's own parser errors are (a `code` and a 4xx `statusCode`). */
+class UnsupportedCharsetError extends Error {
+  readonly code = 'PASSAGE_UNSUPPORTED_CHARSET';
+  readonly statusCode = 415;
 }
 
 /** HTTP wiring shared by `main.ts` and the e2e tests, so that tests run the app as users get it. */
@@ -62,7 +77,9 @@ export function configureHttpApp(app: NestFastifyApplication): INestApplication 
       .setTitle('Passage API')
       .setDescription(
         'Proactive parcel-delivery updates for cross-border eCommerce. Errors always have the shape ' +
-          '`{ error: { code, message, details: [{ field, issue }] }, requestId }`; every response carries `X-Request-Id`.',
+          '`{ error: { code, message, details: [{ field, issue }] }, requestId }`; every response carries `X-Request-Id`. ' +
+          'Request bodies are JSON in UTF-8: another media type gets 415 `UNSUPPORTED_MEDIA_TYPE`, another charset 415 ' +
+          '`UNSUPPORTED_CHARSET`, a body over 5 MB 413 `PAYLOAD_TOO_LARGE`.',
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Retailer key (psg_live_…)' }, 'retailer')

@@ -291,6 +291,23 @@ describe('request validation', () => {
     expect(timeline.body.events.every((e: { code: string }) => e.code === 'COLLECTED')).toBe(true);
   });
 
+  it('refuses a JSON body declared in a charset other than UTF-8 (415) without applying it, and reads one declared UTF-8', async () => {
+    const post = (type: string, body: string) =>
+      request(t.http).post('/v1/tracking-events').set('Authorization', `Bearer ${carrier.key}`).set('Content-Type', type).send(body);
+    const timeline = () => as(t.http, targetOwner.key).get(`/v1/shipments/${target.id}/events`);
+    const before = (await timeline()).body;
+    const batch = JSON.stringify({ events: [scan(target.trackingNumber, 'HUB_SCAN', at(new Date(), -1))] });
+    const latin1 = await post('application/json; charset=ISO-8859-1', batch);
+    expect(latin1.status).toBe(415);
+    expect(latin1.body.error).toMatchObject({ code: 'UNSUPPORTED_CHARSET', details: [{ field: 'Content-Type', issue: expect.any(String) }] });
+    expect(latin1.body.requestId).toBe(latin1.headers['x-request-id']);
+    await expect(timeline().then((res) => res.body)).resolves.toEqual(before);
+    for (const type of ['application/json; charset=UTF-8', 'application/json;charset="utf-8"', 'application/json; charset=us-ascii']) {
+      const res = await post(type, '{"events": []}');
+      expect({ type, status: res.status, code: res.body.error.code }).toEqual({ type, status: 400, code: 'VALIDATION_FAILED' });
+    }
+  });
+
   it('marks a scan with a NUL character invalid and still applies the rest of its batch', async () => {
     const good = scan(target.trackingNumber, 'COLLECTED', at(new Date(), -2));
     const bad = { ...scan(target.trackingNumber, 'HUB_SCAN', at(new Date(), -1)), eventId: 'evt\u00001' };

@@ -34,6 +34,10 @@ export const CommonErrors = {
   methodNotAllowed: () => new AppError('METHOD_NOT_ALLOWED', 405, 'This method is not allowed here.'),
   unsupportedMediaType: () =>
     new AppError('UNSUPPORTED_MEDIA_TYPE', 415, 'Send the request body as application/json.'),
+  unsupportedCharset: () =>
+    new AppError('UNSUPPORTED_CHARSET', 415, 'Send the JSON body encoded as UTF-8.', [
+      { field: 'Content-Type', issue: 'its charset must be utf-8 (or left out)' },
+    ]),
   rateLimited: (retryAfterSeconds: number) =>
     new AppError('RATE_LIMITED', 429, 'Too many requests; retry after the given number of seconds.', [], {
       'Retry-After': String(retryAfterSeconds),

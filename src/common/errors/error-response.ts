@@ -66,6 +66,7 @@ const REQUEST_READING: Record<string, () => AppError> = {
   FST_ERR_CTP_EMPTY_JSON_BODY: CommonErrors.malformedJson,
   FST_ERR_CTP_BODY_TOO_LARGE: CommonErrors.payloadTooLarge,
   FST_ERR_CTP_INVALID_MEDIA_TYPE: CommonErrors.unsupportedMediaType,
+  PASSAGE_UNSUPPORTED_CHARSET: CommonErrors.unsupportedCharset,
   FST_ERR_BAD_URL: () => new AppError('MALFORMED_URL', 400, 'The URL is not correctly encoded.'),
 };
 
