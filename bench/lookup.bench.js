@@ -191,7 +191,6 @@ async function main() {
     const verdict = {
       p99: !pooled ? 'n/a' : pooled.p99Ms < TARGETS.p99Ms ? 'MET' : 'MISSED',
       rate: !paced.length ? 'n/a' : paced.every((r) => r.http.reqPerS >= TARGETS.rate * 0.98) ? 'MET' : 'MISSED',
-      p99AutocannonRate: bursty ? (bursty.http.p99Ms < TARGETS.p99Ms ? 'MET' : 'MISSED') : 'n/a',
     };
     const capacityRatio = capacity && floorWithEvents ? L.round(capacity.http.reqPerS / floorWithEvents.tps, 3) : null;
 
@@ -263,7 +262,11 @@ async function main() {
         );
       }
     }
-    if (bursty) console.log(`p99 under autocannon overallRate ${cfg.rate} (bursts at each 1 s tick): ${bursty.http.p99Ms} ms  ${verdict.p99AutocannonRate}`);
+    if (bursty) {
+      console.log(
+        `p99 under autocannon overallRate ${cfg.rate}: ${bursty.http.p99Ms} ms (bursts at each 1 s tick, not an even rate: a comparison with earlier runs, not the target)`,
+      );
+    }
     if (capacityRatio !== null) console.log(`capacity ratio Passage/floor (10 events per shipment): ${(capacityRatio * 100).toFixed(1)} %`);
     if (capacity && nodeFloorCapacity) {
       console.log(
