@@ -79,7 +79,7 @@ export function configureHttpApp(app: NestFastifyApplication): INestApplication 
         'Proactive parcel-delivery updates for cross-border eCommerce. Errors always have the shape ' +
           '`{ error: { code, message, details: [{ field, issue }] }, requestId }`; every response carries `X-Request-Id`. ' +
           'Request bodies are JSON in UTF-8: another media type gets 415 `UNSUPPORTED_MEDIA_TYPE`, another charset 415 ' +
-          '`UNSUPPORTED_CHARSET`, a body over 5 MB 413 `PAYLOAD_TOO_LARGE`.',
+          `\`UNSUPPORTED_CHARSET\`, a body over ${BODY_LIMIT / 1024 / 1024} MB 413 \`PAYLOAD_TOO_LARGE\`.`,
       )
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'Retailer key (psg_live_…)' }, 'retailer')

@@ -475,7 +475,7 @@ describe('the HTTP API', () => {
       'POST /v1/surveys/{token}',
     ];
     type Operation = { summary?: string; security?: object[]; parameters?: { in: string }[]; responses: Record<string, { content?: { 'application/json'?: { schema?: { $ref?: string } } } }> };
-    let doc: { openapi: string; paths: Record<string, Record<string, Operation>> };
+    let doc: { openapi: string; info: { description: string }; paths: Record<string, Record<string, Operation>> };
     const operations = () =>
       Object.entries(doc.paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ route: `${method.toUpperCase()} ${path}`, op })));
 
@@ -513,6 +513,13 @@ describe('the HTTP API', () => {
           expect({ route, status, schema: schema?.$ref }).toEqual({ route, status, schema: '#/components/schemas/ErrorResponseDto' });
         }
       }
+    });
+
+    it('names the errors any body can get (media type, charset, size) in the API description', () => {
+      for (const code of ['UNSUPPORTED_MEDIA_TYPE', 'UNSUPPORTED_CHARSET', 'PAYLOAD_TOO_LARGE']) {
+        expect({ code, described: doc.info.description.includes(code) }).toEqual({ code, described: true });
+      }
+      expect(doc.info.description).toContain('5 MB');
     });
 
     it('marks which kind of key each API route needs', () => {
