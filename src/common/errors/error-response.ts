@@ -59,7 +59,8 @@ function toAppError(exception: unknown): AppError | undefined {
 
 /**
  * Errors Fastify raises while reading a request (its content-type parsers, the body limit, a bad URL; our JSON
- * parser raises Fastify's own): a `code` and a 4xx `statusCode`. Anything else is not a request-reading error.
+ * parser raises Fastify's own, and PASSAGE_UNSUPPORTED_CHARSET in the same form): a `code` and a 4xx `statusCode`.
+ * Anything else is not a request-reading error.
  */
 const REQUEST_READING: Record<string, () => AppError> = {
   FST_ERR_CTP_INVALID_JSON_BODY: CommonErrors.malformedJson,
